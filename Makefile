@@ -1,0 +1,51 @@
+# One entry point for every task. `make run` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed-dev
+
+.PHONY: run install test lint format migrate demo lock messages clean
+
+$(INSTALLED): requirements/dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	@echo ""
+	@echo "Woonzeker runs on http://127.0.0.1:8000 — sign in with a demo login above."
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+# Re-pin the dependencies after editing requirements/*.in.
+lock:
+	$(PYTHON) -m venv /tmp/woonzeker-lock && /tmp/woonzeker-lock/bin/pip install --quiet pip-tools
+	cd requirements && /tmp/woonzeker-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o base.txt base.in
+	cd requirements && /tmp/woonzeker-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o dev.txt dev.in
+
+# Update the Dutch translations after changing interface text (needs GNU gettext).
+messages: install
+	cd src/woonzeker && ../../$(PY) ../../manage.py makemessages --locale nl --no-obsolete --add-location file
+	cd src/woonzeker && ../../$(PY) ../../manage.py compilemessages --locale nl
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

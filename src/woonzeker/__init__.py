@@ -1,0 +1,1 @@
+"""Woonzeker: runs a covenant on preventing evictions for rent arrears."""

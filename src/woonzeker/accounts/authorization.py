@@ -1,0 +1,74 @@
+"""Who may see which cases, and who may make which move: decided here and nowhere else.
+
+Pages, the API, exports and monitoring ask ``visible_cases`` for what a user
+may see and ``check_move`` before anything is written. A case a user may not
+see does not exist for that user (a 404, not a 403).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from woonzeker.organisations.models import OrganisationKind as Kind
+
+
+def _case_model():
+    from woonzeker.cases.models import Case
+
+    return Case
+
+
+def visible_cases(user):
+    """The cases ``user`` may see, as a queryset.
+
+    - a housing corporation: the cases of its own tenants;
+    - a social team: the cases routed to it;
+    - the social service and health service: the cases they were brought into;
+    - Veilig Thuis: the cases it referred;
+    - a municipality, or a user without an organisation: none (aggregates only).
+    """
+    Case = _case_model()
+    if not user.is_authenticated or not user.is_active or not user.organisation_id:
+        return Case.objects.none()
+    organisation_id = user.organisation_id
+    kind = user.organisation.kind
+    if kind == Kind.HOUSING_CORPORATION:
+        return Case.objects.filter(corporation_id=organisation_id)
+    if kind == Kind.SOCIAL_TEAM:
+        return Case.objects.filter(social_team_id=organisation_id)
+    if kind in (Kind.SOCIAL_SERVICE, Kind.HEALTH_SERVICE):
+        return Case.objects.filter(Q(involvements__organisation_id=organisation_id)).distinct()
+    if kind == Kind.SAFE_HOME:
+        return Case.objects.filter(referred_by_id=organisation_id)
+    return Case.objects.none()
+
+
+def may_see(user, case):
+    return visible_cases(user).filter(pk=case.pk).exists()
+
+
+class MoveRefused(PermissionDenied):
+    """The user may not make this move on this case; the message says why."""
+
+
+def refusal(user, move, case=None):
+    """Why ``user`` may not make ``move`` on ``case`` (None for a move that creates one), or None."""
+    if not user.is_authenticated or not user.is_active or not user.organisation_id:
+        return _("You are not signed in for an organisation.")
+    if user.organisation.kind not in move.parties:
+        return _("Your organisation may not: %(move)s.") % {"move": move.label}
+    if user.role not in move.roles:
+        return _("Your role (%(role)s) may not: %(move)s.") % {"role": user.get_role_display(), "move": move.label}
+    if case is not None and not may_see(user, case):
+        return _("This case is not one of your organisation's.")
+    return None
+
+
+def may_make(user, move, case=None):
+    return refusal(user, move, case) is None
+
+
+def check_move(user, move, case=None):
+    reason = refusal(user, move, case)
+    if reason:
+        raise MoveRefused(reason)

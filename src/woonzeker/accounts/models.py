@@ -1,0 +1,42 @@
+"""Users: every user belongs to one organisation and has one role there."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CASE_WORKER = "case_worker", _("Case worker")
+    COORDINATOR = "coordinator", _("Coordinator")
+    FUNCTIONAL_ADMIN = "functional_admin", _("Functional administrator")
+
+
+class User(AbstractUser):
+    Role = Role
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices, default=Role.CASE_WORKER)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def save(self, *args, **kwargs):
+        # The Django admin is for functional administrators only: staff status
+        # follows the role and cannot be granted separately.
+        self.is_staff = self.role == Role.FUNCTIONAL_ADMIN
+        super().save(*args, **kwargs)
+
+    @property
+    def organisation_kind(self):
+        return self.organisation.kind if self.organisation_id else None
+
+    def __str__(self):
+        return self.get_full_name() or self.username

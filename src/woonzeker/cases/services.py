@@ -1,0 +1,451 @@
+"""Every change to a case, as one business action each.
+
+``establish_signal`` and ``refer_from_safe_home`` open a case; ``transition``
+moves it along the table in ``workflow.py``; the ``record_*`` and other
+functions below are the actions within a state. Each one checks the move
+(``authorization.check_move``), the covenant's conditions, writes the change
+and a ``CaseEvent`` in one transaction, and raises ``MoveRefused`` (not
+allowed for this user) or ``ValidationError`` (not allowed now, with the
+reason) without writing anything.
+"""
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from woonzeker.accounts.authorization import check_move
+from woonzeker.cases import deadlines
+from woonzeker.cases.arrears import arrears_threshold_message, meets_arrears_threshold
+from woonzeker.cases.constants import (
+    INVOLVEMENT_STATUS_CHANGES,
+    OPEN_STATES,
+    SIGNAL_WITHDRAWAL_OUTCOMES,
+    ApproachChannel,
+    CorporationDecision,
+    InvolvementStatus,
+    MilestoneKind,
+    Outcome,
+    ProblemArea,
+    ReferralSource,
+    Resolution,
+    Severity,
+    State,
+)
+from woonzeker.cases.current_rent import current_rent_unpaid
+from woonzeker.cases.models import (
+    ActiveApproach,
+    Analysis,
+    Case,
+    CaseEvent,
+    CurrentRentCheck,
+    Involvement,
+    Milestone,
+    PaymentArrangement,
+    ProblemAssessment,
+)
+from woonzeker.cases.outcomes import outcome_matches_milestones
+from woonzeker.cases.workflow import MOVES
+from woonzeker.covenants.selectors import covenant_for
+from woonzeker.organisations.models import OrganisationKind
+from woonzeker.organisations.routing import responsible_team
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _check_date(value, field_name, not_before=None, not_before_label=""):
+    if value is None:
+        raise ValidationError({field_name: _("A date is required.")})
+    if value > _today():
+        raise ValidationError({field_name: _("The date cannot be in the future.")})
+    if not_before is not None and value < not_before:
+        raise ValidationError(
+            {field_name: _("The date cannot be before %(what)s (%(date)s).")
+             % {"what": not_before_label, "date": not_before.strftime("%d-%m-%Y")}}
+        )
+    return value
+
+
+def _choice(value, choices, field_name, allowed=None):
+    allowed = allowed if allowed is not None else choices.values
+    if value not in allowed:
+        raise ValidationError({field_name: _("Choose one of the listed options.")})
+    return value
+
+
+def _required_text(value, field_name):
+    if not (value or "").strip():
+        raise ValidationError({field_name: _("This field is required.")})
+    return value.strip()
+
+
+def _record_event(case, actor, action, from_state="", to_state="", **details):
+    return CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        organisation_id=actor.organisation_id,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        details=details,
+    )
+
+
+@dataclass
+class _Step:
+    case: Case
+    details: dict = field(default_factory=dict)
+
+
+@contextmanager
+def _performing(actor, case, name):
+    """Lock the case, check the move, let the caller change it, then save and log it."""
+    move = MOVES[name]
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("covenant").get(pk=case.pk)
+        check_move(actor, move, locked)
+        if locked.state not in move.sources:
+            raise ValidationError(
+                _("A case that is '%(state)s' cannot: %(move)s.")
+                % {"state": locked.get_state_display(), "move": move.label}
+            )
+        from_state = locked.state
+        step = _Step(locked)
+        yield step
+        if move.target:
+            locked.state = move.target
+        locked.version += 1
+        locked.save()
+        _record_event(locked, actor, name, from_state, locked.state, **step.details)
+    case.refresh_from_db()
+
+
+# --- Opening a case -------------------------------------------------------------------------
+
+
+def establish_signal(actor, tenancy, *, established_on, arrears, monthly_rent=None):
+    """Step 1: a corporation establishes at least one month of arrears on ``established_on``."""
+    check_move(actor, MOVES["establish_signal"])
+    if tenancy.corporation_id != actor.organisation_id:
+        raise ValidationError(_("This tenancy is not one of your corporation's."))
+    _check_date(established_on, "established_on")
+    monthly_rent = monthly_rent if monthly_rent is not None else tenancy.monthly_rent
+    if monthly_rent is None or monthly_rent <= 0:
+        raise ValidationError({"monthly_rent": _("The monthly rent must be more than zero.")})
+    covenant = covenant_for(tenancy.municipality, established_on)
+    if not meets_arrears_threshold(arrears, monthly_rent, covenant):
+        raise ValidationError({"arrears": arrears_threshold_message(monthly_rent, covenant)})
+    with transaction.atomic():
+        if Case.objects.filter(tenancy=tenancy, state__in=OPEN_STATES).exists():
+            raise ValidationError(_("This tenancy already has an open case."))
+        case = Case.objects.create(
+            covenant=covenant,
+            tenancy=tenancy,
+            corporation_id=tenancy.corporation_id,
+            municipality_id=tenancy.municipality_id,
+            source=ReferralSource.HOUSING_CORPORATION,
+            state=State.SIGNAL,
+            established_on=established_on,
+            arrears_amount=arrears,
+            monthly_rent=monthly_rent,
+            referral_due_on=deadlines.referral_deadline(established_on, covenant),
+        )
+        _record_event(case, actor, "establish_signal", "", State.SIGNAL, arrears=str(arrears))
+    return case
+
+
+def refer_from_safe_home(actor, tenancy, *, referred_on, note=""):
+    """Step 6: Veilig Thuis refers a resident with rent arrears to the social team of their address."""
+    check_move(actor, MOVES["refer_from_safe_home"])
+    _check_date(referred_on, "referred_on")
+    covenant = covenant_for(tenancy.municipality, referred_on)
+    team = responsible_team(tenancy.municipality, tenancy.postcode)
+    with transaction.atomic():
+        if Case.objects.filter(tenancy=tenancy, state__in=OPEN_STATES).exists():
+            raise ValidationError(_("This household already has an open case."))
+        case = Case.objects.create(
+            covenant=covenant,
+            tenancy=tenancy,
+            corporation_id=tenancy.corporation_id,
+            municipality_id=tenancy.municipality_id,
+            social_team=team,
+            source=ReferralSource.SAFE_HOME,
+            referred_by_id=actor.organisation_id,
+            state=State.REFERRED,
+            referred_on=referred_on,
+            referral_note=note,
+            feedback_due_on=deadlines.analysis_deadline(referred_on, covenant),
+        )
+        _record_event(case, actor, "refer_from_safe_home", "", State.REFERRED, social_team=team.name)
+    return case
+
+
+# --- Transitions ----------------------------------------------------------------------------
+
+
+def resolve_before_referral(actor, case, *, resolution, resolved_on):
+    with _performing(actor, case, "resolve_before_referral") as step:
+        c = step.case
+        c.resolution = _choice(resolution, Resolution, "resolution")
+        c.resolved_on = _check_date(resolved_on, "resolved_on", c.established_on, _("the arrears were established"))
+        step.details = {"resolution": resolution}
+
+
+def withdraw_signal(actor, case, *, outcome, closed_on):
+    with _performing(actor, case, "withdraw_signal") as step:
+        c = step.case
+        c.outcome = _choice(outcome, Outcome, "outcome", allowed=SIGNAL_WITHDRAWAL_OUTCOMES)
+        _check_outcome_against_milestones(c)
+        c.closed_on = _check_date(closed_on, "closed_on", c.established_on, _("the arrears were established"))
+        step.details = {"outcome": outcome}
+
+
+def refer(actor, case, *, referred_on, note=""):
+    """Step 3: refer to the social team responsible for the tenant's address, after an active approach."""
+    with _performing(actor, case, "refer") as step:
+        c = step.case
+        if not c.approaches.exists():
+            raise ValidationError(
+                _("Record an active approach of the tenant first: a referral without one does not meet the covenant.")
+            )
+        c.referred_on = _check_date(referred_on, "referred_on", c.established_on, _("the arrears were established"))
+        c.social_team = responsible_team(c.tenancy.municipality, c.tenancy.postcode)
+        c.referred_by_id = actor.organisation_id
+        c.referral_note = note
+        c.feedback_due_on = deadlines.analysis_deadline(c.referred_on, c.covenant)
+        step.details = {"social_team": c.social_team.name}
+
+
+def send_feedback(actor, case, *, sent_on):
+    """Step 4: the analysis is fed back to the corporation."""
+    with _performing(actor, case, "send_feedback") as step:
+        c = step.case
+        analysis = Analysis.objects.filter(case=c).first()
+        if analysis is None or analysis.tenant_reached is None or not analysis.summary_for_corporation.strip():
+            raise ValidationError(
+                _("Record the analysis first: whether the tenant was reached and a summary for the corporation.")
+            )
+        c.feedback_sent_on = _check_date(sent_on, "sent_on", c.referred_on, _("the referral"))
+
+
+def start_care_trajectory(actor, case, *, started_on, reason, case_director=None):
+    """Step 5: the social team starts a care trajectory and directs it."""
+    director = case_director or actor
+    with _performing(actor, case, "start_care_trajectory") as step:
+        c = step.case
+        if c.corporation_id and c.corporation_decision != CorporationDecision.AGREED:
+            raise ValidationError(_("The corporation has not agreed to a care trajectory yet."))
+        if director.organisation_id != c.social_team_id:
+            raise ValidationError({"case_director": _("The case director must work for the social team.")})
+        c.decision_reason = _required_text(reason, "reason")
+        c.trajectory_started_on = _check_date(started_on, "started_on", c.feedback_sent_on, _("the feedback"))
+        c.case_director = director
+        step.details = {"case_director": str(director)}
+
+
+def decide_no_care_trajectory(actor, case, *, reason, outcome, closed_on):
+    with _performing(actor, case, "decide_no_care_trajectory") as step:
+        c = step.case
+        c.decision_reason = _required_text(reason, "reason")
+        c.outcome = _choice(outcome, Outcome, "outcome")
+        _check_outcome_against_milestones(c)
+        c.closed_on = _check_date(closed_on, "closed_on", c.feedback_sent_on, _("the feedback"))
+        step.details = {"outcome": outcome}
+
+
+def close_care_trajectory(actor, case, *, outcome, closed_on):
+    with _performing(actor, case, "close_care_trajectory") as step:
+        c = step.case
+        c.outcome = _choice(outcome, Outcome, "outcome")
+        _check_outcome_against_milestones(c)
+        c.closed_on = _check_date(closed_on, "closed_on", c.trajectory_started_on, _("the care trajectory started"))
+        step.details = {"outcome": outcome}
+
+
+def _check_outcome_against_milestones(case):
+    kinds = case.milestones.values_list("kind", flat=True)
+    if not outcome_matches_milestones(case.outcome, kinds):
+        raise ValidationError(
+            {"outcome": _("The outcome 'evicted' goes with, and only with, a recorded executed eviction.")}
+        )
+
+
+TRANSITION_SERVICES = {
+    "resolve_before_referral": resolve_before_referral,
+    "withdraw_signal": withdraw_signal,
+    "refer": refer,
+    "send_feedback": send_feedback,
+    "start_care_trajectory": start_care_trajectory,
+    "decide_no_care_trajectory": decide_no_care_trajectory,
+    "close_care_trajectory": close_care_trajectory,
+}
+
+
+def transition(actor, case, name, **data):
+    """Perform transition ``name`` of the table in ``workflow.py`` on ``case``."""
+    try:
+        service = TRANSITION_SERVICES[name]
+    except KeyError:
+        raise ValidationError(_("Unknown transition: %(name)s.") % {"name": name}) from None
+    service(actor, case, **data)
+    return case
+
+
+# --- Actions within a state -----------------------------------------------------------------
+
+
+def record_approach(actor, case, *, channel, approached_on, reached, result="", day_part=""):
+    """Step 2: the corporation records how it actively approached the tenant."""
+    with _performing(actor, case, "record_approach") as step:
+        c = step.case
+        ActiveApproach.objects.create(
+            case=c,
+            channel=_choice(channel, ApproachChannel, "channel"),
+            approached_on=_check_date(approached_on, "approached_on"),
+            day_part=day_part,
+            reached=bool(reached),
+            result=result,
+            recorded_by=actor,
+            organisation_id=actor.organisation_id,
+        )
+        step.details = {"channel": channel, "reached": bool(reached)}
+
+
+def assign_case_worker(actor, case, *, worker):
+    with _performing(actor, case, "assign_case_worker") as step:
+        c = step.case
+        if worker.organisation_id != c.social_team_id or not worker.is_active:
+            raise ValidationError({"worker": _("The case worker must be an active member of the social team.")})
+        c.case_worker = worker
+        step.details = {"case_worker": str(worker)}
+
+
+def record_analysis(actor, case, *, tenant_reached, problems, summary_for_corporation, internal_notes=""):
+    """Step 4: map the tenant's problems. ``problems`` maps a problem area to a severity."""
+    with _performing(actor, case, "record_analysis") as step:
+        c = step.case
+        for area, severity in problems.items():
+            _choice(area, ProblemArea, "problems")
+            _choice(severity, Severity, "problems")
+        analysis, _created = Analysis.objects.update_or_create(
+            case=c,
+            defaults={
+                "tenant_reached": tenant_reached,
+                "summary_for_corporation": summary_for_corporation,
+                "internal_notes": internal_notes,
+                "recorded_by": actor,
+            },
+        )
+        analysis.problems.all().delete()
+        ProblemAssessment.objects.bulk_create(
+            ProblemAssessment(analysis=analysis, area=area, severity=severity) for area, severity in problems.items()
+        )
+        step.details = {"tenant_reached": tenant_reached, "problem_areas": sorted(problems)}
+
+
+def record_corporation_decision(actor, case, *, decision, reason=""):
+    with _performing(actor, case, "record_corporation_decision") as step:
+        c = step.case
+        c.corporation_decision = _choice(decision, CorporationDecision, "decision")
+        if decision == CorporationDecision.DECLINED:
+            _required_text(reason, "reason")
+        c.corporation_decision_reason = reason
+        step.details = {"decision": decision}
+
+
+def request_involvement(actor, case, *, organisation, question="", requested_on=None):
+    """Step 5: the case director brings in the social service or the health service."""
+    with _performing(actor, case, "request_involvement") as step:
+        c = step.case
+        if organisation.kind not in (OrganisationKind.SOCIAL_SERVICE, OrganisationKind.HEALTH_SERVICE):
+            raise ValidationError({"organisation": _("Only the social service or the health service can be brought in.")})
+        if c.involvements.filter(
+            organisation=organisation, status__in=[InvolvementStatus.REQUESTED, InvolvementStatus.ACCEPTED]
+        ).exists():
+            raise ValidationError({"organisation": _("%(org)s is already involved.") % {"org": organisation}})
+        involvement = Involvement.objects.create(
+            case=c, organisation=organisation, question=question, requested_on=requested_on or _today()
+        )
+        step.details = {"organisation": organisation.name, "involvement": involvement.pk}
+    return involvement
+
+
+def update_involvement(actor, involvement, *, status=None, progress="", on=None):
+    """A service accepts, declines, reports progress on or finishes its involvement."""
+    with _performing(actor, involvement.case, "update_involvement") as step:
+        involvement = Involvement.objects.select_for_update().get(pk=involvement.pk)
+        if involvement.organisation_id != actor.organisation_id:
+            raise ValidationError(_("This involvement is not your organisation's."))
+        on = on or _today()
+        if status and status != involvement.status:
+            if status not in INVOLVEMENT_STATUS_CHANGES[involvement.status]:
+                raise ValidationError(
+                    {"status": _("An involvement that is '%(from)s' cannot become '%(to)s'.")
+                     % {"from": involvement.get_status_display(), "to": InvolvementStatus(status).label}}
+                )
+            involvement.status = status
+            if status == InvolvementStatus.ACCEPTED:
+                involvement.accepted_on = on
+            if status in (InvolvementStatus.FINISHED, InvolvementStatus.DECLINED):
+                involvement.finished_on = on
+        if progress:
+            involvement.progress = progress
+        involvement.save()
+        step.details = {"involvement": involvement.pk, "status": involvement.status}
+    return involvement
+
+
+def record_payment_arrangement(actor, case, *, agreed_on, monthly_amount, total_amount, note=""):
+    with _performing(actor, case, "record_payment_arrangement") as step:
+        if monthly_amount is None or monthly_amount <= 0:
+            raise ValidationError({"monthly_amount": _("The amount must be more than zero.")})
+        if total_amount is None or total_amount <= 0:
+            raise ValidationError({"total_amount": _("The amount must be more than zero.")})
+        arrangement = PaymentArrangement.objects.create(
+            case=step.case,
+            agreed_on=_check_date(agreed_on, "agreed_on"),
+            monthly_amount=monthly_amount,
+            total_amount=total_amount,
+            note=note,
+            recorded_by=actor,
+        )
+        step.details = {"monthly_amount": str(monthly_amount), "total_amount": str(total_amount)}
+    return arrangement
+
+
+def record_current_rent_check(actor, case, *, checked_on, paid=None, previous_arrears=None, arrears=None, note=""):
+    """Step 5's condition. Without ``paid``, it follows from the arrears (``current_rent_unpaid``)."""
+    with _performing(actor, case, "record_current_rent_check") as step:
+        if paid is None:
+            if previous_arrears is None or arrears is None:
+                raise ValidationError({"paid": _("Say whether the current rent was paid, or give both arrears.")})
+            paid = not current_rent_unpaid(previous_arrears, arrears)
+        check = CurrentRentCheck.objects.create(
+            case=step.case,
+            checked_on=_check_date(checked_on, "checked_on"),
+            paid=paid,
+            previous_arrears=previous_arrears,
+            arrears=arrears,
+            note=note,
+            recorded_by=actor,
+        )
+        step.details = {"paid": paid}
+    return check
+
+
+def record_milestone(actor, case, *, kind, occurred_on, note=""):
+    with _performing(actor, case, "record_milestone") as step:
+        milestone = Milestone.objects.create(
+            case=step.case,
+            kind=_choice(kind, MilestoneKind, "kind"),
+            occurred_on=_check_date(occurred_on, "occurred_on"),
+            note=note,
+            recorded_by=actor,
+        )
+        step.details = {"kind": kind}
+    return milestone

@@ -1,0 +1,72 @@
+"""A covenant: the agreement between the parties of a region, with its rules as data.
+
+Another region, or a later covenant, runs on the same code by adding a
+Covenant record: the thresholds and terms below are never literals in code.
+"""
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Covenant(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    region = models.CharField(_("region"), max_length=100)
+    starts_on = models.DateField(_("term starts on"))
+    ends_on = models.DateField(_("term ends on"))
+    municipalities = models.ManyToManyField(
+        "organisations.Municipality", verbose_name=_("municipalities"), related_name="covenants"
+    )
+    parties = models.ManyToManyField(
+        "organisations.Organisation", verbose_name=_("parties"), related_name="covenants"
+    )
+
+    # The rules of the agreement.
+    arrears_threshold_months = models.DecimalField(
+        _("arrears threshold (months of rent)"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        help_text=_("Arrears of at least this many months' rent establish a signal."),
+    )
+    referral_term_days = models.PositiveSmallIntegerField(
+        _("referral term (days)"),
+        default=42,
+        help_text=_("The corporation refers within this many days of establishing the arrears."),
+    )
+    analysis_term_days = models.PositiveSmallIntegerField(
+        _("analysis term (days)"),
+        default=14,
+        help_text=_("The social team feeds back its analysis within this many days of the referral."),
+    )
+    current_rent_must_be_paid = models.BooleanField(
+        _("current rent must be paid during a care trajectory"), default=True
+    )
+    due_soon_days = models.PositiveSmallIntegerField(
+        _("due soon (days)"),
+        default=7,
+        help_text=_("A deadline within this many days is shown as due soon."),
+    )
+
+    # Monitoring baselines named in the agreement.
+    baseline_evictions = models.JSONField(
+        _("eviction baselines"),
+        default=dict,
+        blank=True,
+        help_text=_('Evictions per year before the covenant, e.g. {"2005": 241, "2014": 137}.'),
+    )
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("covenant")
+        verbose_name_plural = _("covenants")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="covenant_term_order"),
+            models.CheckConstraint(
+                condition=models.Q(arrears_threshold_months__gt=0), name="covenant_threshold_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,26 @@
+"""Load the Drechtsteden covenant with fictional parties, users and a few hundred cases."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from woonzeker.demo.cases import DEMO_PASSWORD, load_demo_cases, load_demo_users
+from woonzeker.demo.drechtsteden import load_covenant
+
+
+class Command(BaseCommand):
+    help = "Load the demo covenant, organisations, users and cases (idempotent: skips what exists)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, default=300, help="How many demo cases (default 300).")
+        parser.add_argument("--seed", type=int, default=2015)
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            covenant = load_covenant()
+            users = load_demo_users()
+            created = load_demo_cases(covenant, users, options["cases"], options["seed"])
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {covenant.name}; {created} new cases."))
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for user in users.values():
+            self.stdout.write(f"  {user.username:<24} {user.organisation}, {user.get_role_display()}")

@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from woonzeker.accounts.admin import FunctionalAdminOnly
+from woonzeker.organisations.models import Municipality, Organisation, ServiceArea
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(FunctionalAdminOnly, admin.ModelAdmin):
+    list_display = ["name", "cbs_code"]
+
+
+class ServiceAreaInline(FunctionalAdminOnly, admin.TabularInline):
+    model = ServiceArea
+    fk_name = "team"
+    extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(FunctionalAdminOnly, admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "municipality"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    inlines = [ServiceAreaInline]
+
+
+@admin.register(ServiceArea)
+class ServiceAreaAdmin(FunctionalAdminOnly, admin.ModelAdmin):
+    list_display = ["team", "municipality", "postcode_from", "postcode_to", "name"]
+    list_filter = ["municipality"]

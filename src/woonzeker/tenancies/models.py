@@ -1,0 +1,74 @@
+"""A tenancy (huurovereenkomst): one household renting one home.
+
+This is where a tenant's personal details live. A case refers to its tenancy;
+Veilig Thuis may refer a resident whose landlord or contract is not known, so
+``corporation`` and ``contract_number`` may be empty for such a household.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from stdnum.nl import bsn as nl_bsn
+
+from woonzeker.organisations.models import OrganisationKind
+from woonzeker.organisations.postcodes import display_postcode, normalise_postcode
+
+
+def validate_bsn(value):
+    if value and not nl_bsn.is_valid(value):
+        raise ValidationError(_("'%(value)s' is not a valid BSN (eleven-test)."), params={"value": value})
+
+
+class Tenancy(models.Model):
+    corporation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("housing corporation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tenancies",
+        limit_choices_to={"kind": OrganisationKind.HOUSING_CORPORATION},
+    )
+    contract_number = models.CharField(_("contract number"), max_length=50, blank=True)
+    tenant_name = models.CharField(_("tenant name"), max_length=200)
+    street = models.CharField(_("street"), max_length=200)
+    house_number = models.CharField(_("house number"), max_length=10)
+    house_number_suffix = models.CharField(_("suffix"), max_length=10, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=6)
+    town = models.CharField(_("town"), max_length=100)
+    municipality = models.ForeignKey(
+        "organisations.Municipality", verbose_name=_("municipality"), on_delete=models.PROTECT
+    )
+    monthly_rent = models.DecimalField(_("monthly rent"), max_digits=8, decimal_places=2, null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    bsn = models.CharField(_("BSN"), max_length=9, blank=True, validators=[validate_bsn])
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tenancy")
+        verbose_name_plural = _("tenancies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["corporation", "contract_number"],
+                condition=~models.Q(contract_number=""),
+                name="tenancy_contract_unique_per_corporation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(monthly_rent__isnull=True) | models.Q(monthly_rent__gte=0),
+                name="tenancy_rent_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["postcode", "house_number"])]
+
+    def __str__(self):
+        return f"{self.tenant_name}, {self.address}"
+
+    @property
+    def address(self):
+        number = f"{self.house_number}{'-' + self.house_number_suffix if self.house_number_suffix else ''}"
+        return f"{self.street} {number}, {display_postcode(self.postcode)} {self.town}"
+
+    def clean(self):
+        if self.postcode:
+            self.postcode = normalise_postcode(self.postcode)
