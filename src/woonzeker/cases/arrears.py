@@ -15,6 +15,6 @@ def meets_arrears_threshold(arrears, monthly_rent, covenant):
 
 def arrears_threshold_message(monthly_rent, covenant):
     return _("Arrears must be at least %(months)s month(s) of rent (EUR %(amount)s) to establish a signal.") % {
-        "months": f"{covenant.arrears_threshold_months:g}",
+        "months": f"{covenant.arrears_threshold_months.normalize():f}",
         "amount": f"{monthly_rent * covenant.arrears_threshold_months:.2f}",
     }

@@ -44,7 +44,9 @@ class Case(models.Model):
         blank=True,
         related_name="corporation_cases",
     )
-    municipality = models.ForeignKey("organisations.Municipality", verbose_name=_("municipality"), on_delete=models.PROTECT)
+    municipality = models.ForeignKey(
+        "organisations.Municipality", verbose_name=_("municipality"), on_delete=models.PROTECT
+    )
     social_team = models.ForeignKey(
         ORGANISATION,
         verbose_name=_("social team"),

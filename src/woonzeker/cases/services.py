@@ -65,8 +65,10 @@ def _check_date(value, field_name, not_before=None, not_before_label=""):
         raise ValidationError({field_name: _("The date cannot be in the future.")})
     if not_before is not None and value < not_before:
         raise ValidationError(
-            {field_name: _("The date cannot be before %(what)s (%(date)s).")
-             % {"what": not_before_label, "date": not_before.strftime("%d-%m-%Y")}}
+            {
+                field_name: _("The date cannot be before %(what)s (%(date)s).")
+                % {"what": not_before_label, "date": not_before.strftime("%d-%m-%Y")}
+            }
         )
     return value
 
@@ -363,7 +365,9 @@ def request_involvement(actor, case, *, organisation, question="", requested_on=
     with _performing(actor, case, "request_involvement") as step:
         c = step.case
         if organisation.kind not in (OrganisationKind.SOCIAL_SERVICE, OrganisationKind.HEALTH_SERVICE):
-            raise ValidationError({"organisation": _("Only the social service or the health service can be brought in.")})
+            raise ValidationError(
+                {"organisation": _("Only the social service or the health service can be brought in.")}
+            )
         if c.involvements.filter(
             organisation=organisation, status__in=[InvolvementStatus.REQUESTED, InvolvementStatus.ACCEPTED]
         ).exists():
@@ -385,8 +389,10 @@ def update_involvement(actor, involvement, *, status=None, progress="", on=None)
         if status and status != involvement.status:
             if status not in INVOLVEMENT_STATUS_CHANGES[involvement.status]:
                 raise ValidationError(
-                    {"status": _("An involvement that is '%(from)s' cannot become '%(to)s'.")
-                     % {"from": involvement.get_status_display(), "to": InvolvementStatus(status).label}}
+                    {
+                        "status": _("An involvement that is '%(from)s' cannot become '%(to)s'.")
+                        % {"from": involvement.get_status_display(), "to": InvolvementStatus(status).label}
+                    }
                 )
             involvement.status = status
             if status == InvolvementStatus.ACCEPTED:

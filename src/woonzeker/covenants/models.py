@@ -18,9 +18,7 @@ class Covenant(models.Model):
     municipalities = models.ManyToManyField(
         "organisations.Municipality", verbose_name=_("municipalities"), related_name="covenants"
     )
-    parties = models.ManyToManyField(
-        "organisations.Organisation", verbose_name=_("parties"), related_name="covenants"
-    )
+    parties = models.ManyToManyField("organisations.Organisation", verbose_name=_("parties"), related_name="covenants")
 
     # The rules of the agreement.
     arrears_threshold_months = models.DecimalField(

@@ -38,17 +38,75 @@ DEMO_USERS = [
     ("beheer", "gemeente-dordrecht", Role.FUNCTIONAL_ADMIN, "Ingrid", "Smits"),
 ]
 
-FIRST_NAMES = ["Jan", "Petra", "Mohamed", "Sanne", "Kees", "Aylin", "Dirk", "Naima", "Bas", "Linda", "Henk", "Yusuf",
-               "Ilse", "Gert", "Priya", "Wim", "Eva", "Tom", "Mila", "Rachid"]
-LAST_NAMES = ["Bakker", "Visser", "de Jong", "Jansen", "van Dijk", "Smit", "Meijer", "Yilmaz", "de Graaf", "Mulder",
-              "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit", "Dijkstra", "Kok"]
-STREETS = ["Merwekade", "Voorstraat", "Singel", "Dubbeldamseweg", "Kerkstraat", "Molenstraat", "Rivierdijk",
-           "Oranjelaan", "Noordendijk", "Burgemeester de Raadtsingel", "Lindenlaan", "Havenstraat"]
+FIRST_NAMES = [
+    "Jan",
+    "Petra",
+    "Mohamed",
+    "Sanne",
+    "Kees",
+    "Aylin",
+    "Dirk",
+    "Naima",
+    "Bas",
+    "Linda",
+    "Henk",
+    "Yusuf",
+    "Ilse",
+    "Gert",
+    "Priya",
+    "Wim",
+    "Eva",
+    "Tom",
+    "Mila",
+    "Rachid",
+]
+LAST_NAMES = [
+    "Bakker",
+    "Visser",
+    "de Jong",
+    "Jansen",
+    "van Dijk",
+    "Smit",
+    "Meijer",
+    "Yilmaz",
+    "de Graaf",
+    "Mulder",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Leeuwen",
+    "Dekker",
+    "Brouwer",
+    "de Wit",
+    "Dijkstra",
+    "Kok",
+]
+STREETS = [
+    "Merwekade",
+    "Voorstraat",
+    "Singel",
+    "Dubbeldamseweg",
+    "Kerkstraat",
+    "Molenstraat",
+    "Rivierdijk",
+    "Oranjelaan",
+    "Noordendijk",
+    "Burgemeester de Raadtsingel",
+    "Lindenlaan",
+    "Havenstraat",
+]
 
 # Target state: share of the demo cases.
 MIX = [
-    ("signal", 18), ("resolved", 12), ("withdrawn", 3), ("referred", 15), ("feedback_sent", 10),
-    ("care_trajectory", 17), ("closed", 17), ("safe_home", 8),
+    ("signal", 18),
+    ("resolved", 12),
+    ("withdrawn", 3),
+    ("referred", 15),
+    ("feedback_sent", 10),
+    ("care_trajectory", 17),
+    ("closed", 17),
+    ("safe_home", 8),
 ]
 
 
@@ -76,8 +134,13 @@ def load_demo_users():
         username = f"demo-{organisation.code}"
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"organisation": organisation, "role": Role.COORDINATOR, "first_name": "Demo",
-                      "last_name": organisation.name, "email": f"{username}@example.org"},
+            defaults={
+                "organisation": organisation,
+                "role": Role.COORDINATOR,
+                "first_name": "Demo",
+                "last_name": organisation.name,
+                "email": f"{username}@example.org",
+            },
         )
         if created:
             user.set_unusable_password()
@@ -144,23 +207,35 @@ def _corporation_case(rng, tenancy, target, today, sdd, dgj):
     established = today - timedelta(days=age)
     months = Decimal(rng.choice(["1.0", "1.2", "1.5", "2.0", "2.5", "3.0"]))
     case = services.establish_signal(
-        corporation_user, tenancy, established_on=established, arrears=(tenancy.monthly_rent * months).quantize(Decimal("0.01"))
+        corporation_user,
+        tenancy,
+        established_on=established,
+        arrears=(tenancy.monthly_rent * months).quantize(Decimal("0.01")),
     )
     if target == "withdrawn":
         services.withdraw_signal(
-            corporation_user, case, outcome=rng.choice(SIGNAL_WITHDRAWAL_OUTCOMES[:3]), closed_on=past(established + timedelta(days=10))
+            corporation_user,
+            case,
+            outcome=rng.choice(SIGNAL_WITHDRAWAL_OUTCOMES[:3]),
+            closed_on=past(established + timedelta(days=10)),
         )
         return
     if rng.random() < 0.85 or target != "signal":
         services.record_approach(
-            corporation_user, case, channel=rng.choice(ApproachChannel.values[:3]),
-            approached_on=min(today, established + timedelta(days=rng.randint(1, 10))), reached=rng.random() < 0.6,
+            corporation_user,
+            case,
+            channel=rng.choice(ApproachChannel.values[:3]),
+            approached_on=min(today, established + timedelta(days=rng.randint(1, 10))),
+            reached=rng.random() < 0.6,
         )
     if target == "signal":
         return
     if target == "resolved":
         services.resolve_before_referral(
-            corporation_user, case, resolution=rng.choice(Resolution.values), resolved_on=past(established + timedelta(days=rng.randint(5, 30)))
+            corporation_user,
+            case,
+            resolution=rng.choice(Resolution.values),
+            resolved_on=past(established + timedelta(days=rng.randint(5, 30))),
         )
         return
     referred = established + timedelta(days=rng.randint(14, 50))  # some after day 42: late
@@ -173,9 +248,13 @@ def _corporation_case(rng, tenancy, target, today, sdd, dgj):
         return
     reached = rng.random() < 0.8
     services.record_analysis(
-        team_user, case, tenant_reached=reached,
+        team_user,
+        case,
+        tenant_reached=reached,
         problems={area: rng.choice(Severity.values[1:]) for area in rng.sample(ProblemArea.values, rng.randint(1, 4))},
-        summary_for_corporation="Huurder is in beeld; zie afspraken." if reached else "Huurder niet bereikt na drie pogingen.",
+        summary_for_corporation="Huurder is in beeld; zie afspraken."
+        if reached
+        else "Huurder niet bereikt na drie pogingen.",
         internal_notes="Interne notitie van het team (fictief).",
     )
     feedback = past(referred + timedelta(days=rng.randint(3, 20)))  # some after day 14: late
@@ -185,27 +264,43 @@ def _corporation_case(rng, tenancy, target, today, sdd, dgj):
     trajectory = target == "care_trajectory" or rng.random() < 0.6
     if not trajectory:
         services.decide_no_care_trajectory(
-            team_user, case, reason="Huurder wil geen hulp.", outcome=Outcome.HELP_REFUSED, closed_on=past(feedback + timedelta(days=3))
+            team_user,
+            case,
+            reason="Huurder wil geen hulp.",
+            outcome=Outcome.HELP_REFUSED,
+            closed_on=past(feedback + timedelta(days=3)),
         )
         return
     services.record_corporation_decision(corporation_user, case, decision=CorporationDecision.AGREED)
     started = past(feedback + timedelta(days=rng.randint(1, 7)))
-    services.start_care_trajectory(team_user, case, started_on=started, reason="Schulden en inkomen vragen begeleiding.")
-    involvement = services.request_involvement(team_user, case, organisation=rng.choice([sdd, dgj]), requested_on=started)
-    services.update_involvement(_any_user(involvement.organisation), involvement, status=InvolvementStatus.ACCEPTED, on=started)
+    services.start_care_trajectory(
+        team_user, case, started_on=started, reason="Schulden en inkomen vragen begeleiding."
+    )
+    involvement = services.request_involvement(
+        team_user, case, organisation=rng.choice([sdd, dgj]), requested_on=started
+    )
+    services.update_involvement(
+        _any_user(involvement.organisation), involvement, status=InvolvementStatus.ACCEPTED, on=started
+    )
     services.record_payment_arrangement(
         corporation_user, case, agreed_on=started, monthly_amount=Decimal("50.00"), total_amount=case.arrears_amount
     )
-    services.record_current_rent_check(corporation_user, case, checked_on=past(started + timedelta(days=30)), paid=rng.random() < 0.8)
+    services.record_current_rent_check(
+        corporation_user, case, checked_on=past(started + timedelta(days=30)), paid=rng.random() < 0.8
+    )
     if target == "care_trajectory":
         return
     closed = past(started + timedelta(days=rng.randint(30, 90)))
     if rng.random() < 0.12:
-        services.record_milestone(corporation_user, case, kind=MilestoneKind.SUMMONS, occurred_on=past(started + timedelta(days=10)))
+        services.record_milestone(
+            corporation_user, case, kind=MilestoneKind.SUMMONS, occurred_on=past(started + timedelta(days=10))
+        )
         services.record_milestone(corporation_user, case, kind=MilestoneKind.EVICTION_EXECUTED, occurred_on=closed)
         outcome = Outcome.EVICTED
     else:
-        outcome = rng.choice([Outcome.ARREARS_CLEARED, Outcome.ARRANGEMENT_RUNNING, Outcome.EVICTION_AVERTED, Outcome.MOVED])
+        outcome = rng.choice(
+            [Outcome.ARREARS_CLEARED, Outcome.ARRANGEMENT_RUNNING, Outcome.EVICTION_AVERTED, Outcome.MOVED]
+        )
     services.close_care_trajectory(team_user, case, outcome=outcome, closed_on=closed)
 
 
@@ -216,6 +311,8 @@ def _any_user(organisation):
 
 def _safe_home_case(rng, tenancy, safe_home_user, today):
     services.refer_from_safe_home(
-        safe_home_user, tenancy, referred_on=today - timedelta(days=rng.randint(0, 30)),
+        safe_home_user,
+        tenancy,
+        referred_on=today - timedelta(days=rng.randint(0, 30)),
         note="Bewoner met huurachterstand, via Veilig Thuis.",
     )

@@ -37,9 +37,7 @@ class Organisation(models.Model):
     Kind = OrganisationKind
 
     name = models.CharField(_("name"), max_length=200, unique=True)
-    code = models.SlugField(
-        _("code"), max_length=40, unique=True, help_text=_("Short reference used in imports.")
-    )
+    code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Short reference used in imports."))
     kind = models.CharField(_("kind"), max_length=40, choices=OrganisationKind.choices)
     municipality = models.ForeignKey(
         Municipality,

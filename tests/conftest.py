@@ -1,0 +1,133 @@
+"""Shared fixtures: a small covenant world with one party of every kind."""
+
+from datetime import timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone, translation
+
+from tests.factories import (
+    CovenantFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    ServiceAreaFactory,
+    TenancyFactory,
+    UserFactory,
+)
+from woonzeker.accounts.models import Role
+from woonzeker.cases import services
+from woonzeker.cases.constants import CorporationDecision, Outcome, ProblemArea, Severity, State
+from woonzeker.organisations.models import OrganisationKind as Kind
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create many users; hashing their passwords the production way would dominate the run."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Services' messages in English in unit tests; pages are tested in Dutch through the client."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def world(db):
+    dordrecht = MunicipalityFactory(name="Dordrecht", cbs_code="0505")
+    covenant = CovenantFactory(municipalities=[dordrecht])
+    corporation = OrganisationFactory(name="Woonstichting Test", kind=Kind.HOUSING_CORPORATION)
+    other_corporation = OrganisationFactory(name="Andere Corporatie", kind=Kind.HOUSING_CORPORATION)
+    team = OrganisationFactory(name="Wijkteam Noord", kind=Kind.SOCIAL_TEAM)
+    other_team = OrganisationFactory(name="Wijkteam Zuid", kind=Kind.SOCIAL_TEAM)
+    ServiceAreaFactory(team=team, municipality=dordrecht, postcode_from="3311AA", postcode_to="3316ZZ")
+    ServiceAreaFactory(team=other_team, municipality=dordrecht, postcode_from="3317AA", postcode_to="3329ZZ")
+    social_service = OrganisationFactory(name="SDD", kind=Kind.SOCIAL_SERVICE)
+    health_service = OrganisationFactory(name="DG&J", kind=Kind.HEALTH_SERVICE)
+    safe_home = OrganisationFactory(name="Veilig Thuis", kind=Kind.SAFE_HOME)
+    municipality = OrganisationFactory(name="Gemeente Dordrecht", kind=Kind.MUNICIPALITY, municipality=dordrecht)
+    return SimpleNamespace(
+        dordrecht=dordrecht,
+        covenant=covenant,
+        corporation=corporation,
+        other_corporation=other_corporation,
+        team=team,
+        other_team=other_team,
+        social_service=social_service,
+        health_service=health_service,
+        safe_home=safe_home,
+        municipality=municipality,
+        corporation_worker=UserFactory(organisation=corporation),
+        corporation_coordinator=UserFactory(organisation=corporation, role=Role.COORDINATOR),
+        other_corporation_worker=UserFactory(organisation=other_corporation),
+        team_worker=UserFactory(organisation=team),
+        team_coordinator=UserFactory(organisation=team, role=Role.COORDINATOR),
+        other_team_worker=UserFactory(organisation=other_team),
+        social_service_worker=UserFactory(organisation=social_service),
+        health_service_worker=UserFactory(organisation=health_service),
+        safe_home_worker=UserFactory(organisation=safe_home),
+        municipality_user=UserFactory(organisation=municipality, role=Role.COORDINATOR),
+        functional_admin=UserFactory(organisation=municipality, role=Role.FUNCTIONAL_ADMIN),
+    )
+
+
+@pytest.fixture
+def make_case(world, today):
+    """Build a case and walk it, through the real services, to ``state``."""
+
+    def build(state=State.SIGNAL, *, established_days_ago=50, tenancy=None, **tenancy_fields):
+        tenancy = tenancy or TenancyFactory(
+            corporation=world.corporation, municipality=world.dordrecht, **tenancy_fields
+        )
+        established = today - timedelta(days=established_days_ago)
+        case = services.establish_signal(
+            world.corporation_worker, tenancy, established_on=established, arrears=Decimal("700.00")
+        )
+        if state == State.SIGNAL:
+            return case
+        services.record_approach(
+            world.corporation_worker,
+            case,
+            channel="letter",
+            approached_on=established + timedelta(days=2),
+            reached=True,
+        )
+        if state == State.RESOLVED_BEFORE_REFERRAL:
+            services.resolve_before_referral(
+                world.corporation_worker, case, resolution="arrears_paid", resolved_on=established + timedelta(days=5)
+            )
+            return case
+        referred = established + timedelta(days=10)
+        services.refer(world.corporation_worker, case, referred_on=referred)
+        if state == State.REFERRED:
+            return case
+        services.record_analysis(
+            world.team_worker,
+            case,
+            tenant_reached=True,
+            problems={ProblemArea.FINANCES: Severity.SEVERE, ProblemArea.ADDICTION: Severity.MODERATE},
+            summary_for_corporation="Huurder werkt mee.",
+            internal_notes="Vertrouwelijk: verslaving.",
+        )
+        services.send_feedback(world.team_worker, case, sent_on=referred + timedelta(days=7))
+        if state == State.FEEDBACK_SENT:
+            return case
+        services.record_corporation_decision(world.corporation_worker, case, decision=CorporationDecision.AGREED)
+        services.start_care_trajectory(
+            world.team_worker, case, started_on=referred + timedelta(days=9), reason="Schulden in beeld brengen."
+        )
+        if state == State.CARE_TRAJECTORY:
+            return case
+        services.close_care_trajectory(
+            world.team_worker, case, outcome=Outcome.ARREARS_CLEARED, closed_on=referred + timedelta(days=20)
+        )
+        return case
+
+    return build

@@ -1,0 +1,43 @@
+"""`make run` loads a demo a user can explore: every state, some deadlines overdue, a login per role."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from woonzeker.accounts.models import Role, User
+from woonzeker.cases.constants import State
+from woonzeker.cases.models import Case
+from woonzeker.cases.selectors import deadlines_due
+from woonzeker.organisations.models import Organisation, OrganisationKind
+from woonzeker.organisations.routing import responsible_team
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_covers_every_state_and_has_overdue_deadlines(capsys):
+    call_command("load_demo", cases=120)
+    states = set(Case.objects.values_list("state", flat=True))
+    assert states == set(State.values)
+    assert Case.objects.filter(source="safe_home").exists()
+    assert deadlines_due(timezone.localdate(), within_days=0).exists()
+    out = capsys.readouterr().out
+    for username in ["corporatie", "wijkteam", "sdd", "dgj", "veiligthuis", "gemeente", "beheer"]:
+        assert username in out
+    assert {u.role for u in User.objects.filter(username__in=["corporatie", "wijkteam-coordinator", "beheer"])} == set(
+        Role.values
+    )
+
+
+def test_demo_is_idempotent():
+    call_command("load_demo", cases=20)
+    call_command("load_demo", cases=20)
+    assert Case.objects.count() == 20
+    assert Organisation.objects.filter(kind=OrganisationKind.HOUSING_CORPORATION).count() == 5
+
+
+def test_every_demo_postcode_is_covered_by_a_team():
+    call_command("load_demo", cases=60)
+    for municipality, postcode in Case.objects.values_list("tenancy__municipality__name", "tenancy__postcode"):
+        from woonzeker.organisations.models import Municipality
+
+        assert responsible_team(Municipality.objects.get(name=municipality), postcode)

@@ -1,0 +1,83 @@
+"""Factories for test data: one per model a test needs to set up."""
+
+from datetime import date
+from decimal import Decimal
+
+import factory
+
+from woonzeker.accounts.models import Role, User
+from woonzeker.covenants.models import Covenant
+from woonzeker.organisations.models import Municipality, Organisation, OrganisationKind, ServiceArea
+from woonzeker.tenancies.models import Tenancy
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ["cbs_code"]
+
+    name = "Dordrecht"
+    cbs_code = "0505"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisatie {n}")
+    code = factory.Sequence(lambda n: f"org-{n}")
+    kind = OrganisationKind.HOUSING_CORPORATION
+
+
+class CovenantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Covenant
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Convenant {n}")
+    region = "Drechtsteden"
+    starts_on = date(2015, 11, 7)
+    ends_on = date(2017, 12, 31)
+
+    @factory.post_generation
+    def municipalities(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.municipalities.set(extracted)
+
+
+class ServiceAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceArea
+
+    team = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.SOCIAL_TEAM)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    postcode_from = "3311AA"
+    postcode_to = "3318ZZ"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Gebruiker {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.CASE_WORKER
+    password = factory.django.Password("correct-horse-battery")
+
+
+class TenancyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tenancy
+
+    corporation = factory.SubFactory(OrganisationFactory)
+    contract_number = factory.Sequence(lambda n: f"C-{n:06d}")
+    tenant_name = factory.Sequence(lambda n: f"Huurder {n}")
+    street = "Voorstraat"
+    house_number = factory.Sequence(lambda n: str(n % 300 + 1))
+    postcode = "3311AB"
+    town = "Dordrecht"
+    municipality = factory.SubFactory(MunicipalityFactory)
+    monthly_rent = Decimal("650.00")
