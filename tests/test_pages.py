@@ -78,3 +78,22 @@ def test_admin_is_for_functional_administrators_only(client, world):
     client.force_login(world.functional_admin)
     assert client.get("/beheer/").status_code == 200
     assert client.get("/beheer/covenants/covenant/").status_code == 200
+
+
+def test_my_work_puts_the_soonest_deadline_first_and_marks_overdue(client, world, make_case):
+    make_case(State.SIGNAL, established_days_ago=5, tenant_name="Later Due")
+    make_case(State.SIGNAL, established_days_ago=50, tenant_name="Long Overdue")
+    make_case(State.SIGNAL, established_days_ago=40, tenant_name="Due Soon")
+    client.force_login(world.corporation_worker)
+    page = client.get("/").content.decode()
+    assert page.index("Long Overdue") < page.index("Due Soon") < page.index("Later Due")
+    assert page.count("(te laat)") == 1
+
+
+def test_history_is_shown_in_words(client, world, make_case):
+    case = make_case(State.REFERRED)
+    client.force_login(world.team_worker)
+    page = client.get(f"/dossiers/{case.pk}/").content.decode()
+    assert "Melden bij het sociaal team → Gemeld" in page
+    assert "Achterstand vaststellen → Signaal" in page
+    assert "establish_signal" not in page

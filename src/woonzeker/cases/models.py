@@ -290,3 +290,14 @@ class CaseEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Case events are append-only.")
+
+    @property
+    def action_label(self):
+        from woonzeker.cases.workflow import MOVES
+
+        move = MOVES.get(self.action)
+        return move.label if move else self.action
+
+    @property
+    def to_state_label(self):
+        return State(self.to_state).label if self.to_state in State.values else self.to_state

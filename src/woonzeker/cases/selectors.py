@@ -9,6 +9,24 @@ from woonzeker.cases.constants import State
 from woonzeker.cases.models import Case
 
 
+def with_open_deadline(cases):
+    """Annotate each case with its open promise: ``deadline`` ("referral", "analysis" or None) and ``due_on``."""
+    return cases.annotate(
+        due_on=models.Case(
+            When(state=State.SIGNAL, then=F("referral_due_on")),
+            When(state=State.REFERRED, then=F("feedback_due_on")),
+            default=None,
+            output_field=models.DateField(),
+        ),
+        deadline=models.Case(
+            When(state=State.SIGNAL, then=Value("referral")),
+            When(state=State.REFERRED, then=Value("analysis")),
+            default=None,
+            output_field=models.CharField(),
+        ),
+    )
+
+
 def deadlines_due(today, within_days, cases=None):
     """Every open promise that is overdue on ``today`` or due within ``within_days`` days.
 
@@ -18,17 +36,8 @@ def deadlines_due(today, within_days, cases=None):
     """
     cases = Case.objects.all() if cases is None else cases
     horizon = today + timedelta(days=within_days)
-    return (
-        cases.filter(
-            Q(state=State.SIGNAL, referral_due_on__lte=horizon) | Q(state=State.REFERRED, feedback_due_on__lte=horizon)
-        )
-        .annotate(
-            due_on=models.Case(When(state=State.SIGNAL, then=F("referral_due_on")), default=F("feedback_due_on")),
-            deadline=models.Case(
-                When(state=State.SIGNAL, then=Value("referral")),
-                default=Value("analysis"),
-                output_field=models.CharField(),
-            ),
-        )
-        .order_by("due_on", "pk")
+    # Filter on the stored columns (indexed), not on the annotation.
+    due = cases.filter(
+        Q(state=State.SIGNAL, referral_due_on__lte=horizon) | Q(state=State.REFERRED, feedback_due_on__lte=horizon)
     )
+    return with_open_deadline(due).order_by("due_on", "pk")

@@ -10,6 +10,7 @@ from woonzeker.accounts.authorization import may_make, visible_cases
 from woonzeker.cases.constants import OPEN_STATES
 from woonzeker.cases.deadlines import deadlines_of
 from woonzeker.cases.models import Analysis
+from woonzeker.cases.selectors import with_open_deadline
 from woonzeker.cases.workflow import moves_from
 from woonzeker.organisations.models import OrganisationKind
 
@@ -20,10 +21,9 @@ def case_list(request):
     if user.organisation_kind == OrganisationKind.MUNICIPALITY or user.organisation_id is None:
         return render(request, "cases/no_personal_files.html")
     cases = (
-        visible_cases(user)
-        .filter(state__in=OPEN_STATES)
+        with_open_deadline(visible_cases(user).filter(state__in=OPEN_STATES))
         .select_related("tenancy", "social_team", "corporation")
-        .order_by(F("feedback_due_on").asc(nulls_last=True), F("referral_due_on").asc(nulls_last=True), "pk")
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
     )
     page = Paginator(cases, 50).get_page(request.GET.get("pagina"))
     return render(request, "cases/case_list.html", {"page": page, "today": timezone.localdate()})

@@ -1,0 +1,36 @@
+"""Settings come from the environment; a development secret is generated once, never committed."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+
+
+def _settings(env, tmp_path):
+    code = "from woonzeker.conf import settings as s; print(s.SECRET_KEY); print(s.DATABASES['default']['ENGINE'])"
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    environment.update({"PYTHONPATH": str(ROOT / "src"), "WOONZEKER_VAR_DIR": str(tmp_path), **env})
+    return subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, cwd=ROOT)
+
+
+def test_development_secret_generated_once_and_private(tmp_path):
+    first = _settings({}, tmp_path)
+    second = _settings({}, tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines()[0] == second.stdout.splitlines()[0]
+    assert len(first.stdout.splitlines()[0]) >= 50
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_production_refuses_to_start_without_a_secret(tmp_path):
+    result = _settings({"WOONZEKER_PRODUCTION": "1"}, tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_database_from_database_url(tmp_path):
+    result = _settings({"DATABASE_URL": "postgres://u@127.0.0.1:5432/x", "SECRET_KEY": "x" * 50}, tmp_path)
+    assert result.stdout.splitlines()[1] == "django.db.backends.postgresql"
+    assert _settings({}, tmp_path).stdout.splitlines()[1] == "django.db.backends.sqlite3"
