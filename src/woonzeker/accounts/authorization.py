@@ -72,3 +72,41 @@ def check_move(user, move, case=None):
     reason = refusal(user, move, case)
     if reason:
         raise MoveRefused(reason)
+
+
+# --- Rent ledgers ------------------------------------------------------------------------------
+
+LEDGER_ROLES = frozenset({"case_worker", "coordinator"})
+
+
+def ledger_import_refusal(user, corporation):
+    """Why ``user`` may not import a ledger for ``corporation``, or None.
+
+    Only a case worker or coordinator of that very corporation may; the command
+    line (``user`` None) runs as the system operator and is not asked.
+    """
+    if user is None:
+        return None
+    if not user.is_authenticated or not user.is_active or not user.organisation_id:
+        return _("You are not signed in for an organisation.")
+    if user.organisation.kind != Kind.HOUSING_CORPORATION:
+        return _("Only a housing corporation imports rent ledgers.")
+    if user.organisation_id != corporation.pk:
+        return _("You can only import ledgers for your own corporation.")
+    if user.role not in LEDGER_ROLES:
+        return _("Your role (%(role)s) may not import ledgers.") % {"role": user.get_role_display()}
+    return None
+
+
+def check_ledger_import(user, corporation):
+    reason = ledger_import_refusal(user, corporation)
+    if reason:
+        raise MoveRefused(reason)
+
+
+def visible_ledger_imports(user):
+    from woonzeker.ledgers.models import LedgerImport
+
+    if not user.is_authenticated or not user.is_active or user.organisation_kind != Kind.HOUSING_CORPORATION:
+        return LedgerImport.objects.none()
+    return LedgerImport.objects.filter(corporation_id=user.organisation_id)

@@ -99,6 +99,15 @@ class Case(models.Model):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=40, choices=Outcome.choices, blank=True)
 
+    ledger_import = models.ForeignKey(
+        "ledgers.LedgerImport",
+        verbose_name=_("established by ledger import"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="established_cases",
+    )
+
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

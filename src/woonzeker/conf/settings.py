@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "woonzeker.covenants",
     "woonzeker.tenancies",
     "woonzeker.cases",
+    "woonzeker.ledgers",
     "woonzeker.demo",
 ]
 
@@ -127,6 +128,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = PROJECT_DIR / "staticfiles"
+
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Original ledger files are personal data: MEDIA_ROOT is never served as a public URL.
+# An upload larger than this is refused with a message (ledgers of a few million rows fit).
+LEDGER_MAX_UPLOAD_BYTES = int(os.environ.get("LEDGER_MAX_UPLOAD_BYTES", str(1024 * 1024 * 1024)))
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # inactivity expiry, not absolute

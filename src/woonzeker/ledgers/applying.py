@@ -1,0 +1,248 @@
+"""The ledger contract's rules, applied to a whole staged snapshot in a few SQL statements.
+
+Each function mirrors a rule written as a plain Python function elsewhere,
+named in its docstring; ``tests/ledgers/test_rules_match.py`` checks that the
+set-based version and the plain rule agree. All of them run inside the
+import's transaction, after ``staging.write`` and ``staging.index``.
+"""
+
+# ruff: noqa: S608 -- only table names and constants of this module are formatted into the SQL;
+# every value from a file or a user is passed as a query parameter.
+
+from django.db import connection
+from django.utils import timezone
+
+from woonzeker.cases.constants import OPEN_STATES, State
+from woonzeker.cases.models import Case, CaseEvent, CurrentRentCheck
+from woonzeker.ledgers.models import TenancySnapshot
+from woonzeker.ledgers.staging import TABLE as STAGING
+from woonzeker.ledgers.staging import is_postgresql
+from woonzeker.tenancies.models import Tenancy
+
+TENANCY = Tenancy._meta.db_table
+SNAPSHOT = TenancySnapshot._meta.db_table
+CASE = Case._meta.db_table
+EVENT = CaseEvent._meta.db_table
+RENT_CHECK = CurrentRentCheck._meta.db_table
+OPEN = ", ".join(f"'{state}'" for state in OPEN_STATES)
+# The staged row and its tenancy, joined on the corporation's own reference.
+STAGED_TENANCY = (
+    f"{STAGING} s JOIN {TENANCY} t ON t.corporation_id = %(corporation)s "
+    f"AND t.contract_number = s.contract_number AND NOT (t.contract_number = '')"
+)
+# A case of the corporation whose tenancy is in the staged file.
+CASE_IN_FILE = (
+    f"{CASE} c JOIN {TENANCY} t ON t.id = c.tenancy_id AND t.corporation_id = %(corporation)s "
+    f"JOIN {STAGING} s ON s.contract_number = t.contract_number"
+)
+
+
+def _json(sql_text):
+    return f"CAST({sql_text} AS jsonb)" if is_postgresql() else sql_text
+
+
+def _differs(left, right):
+    return f"{left} IS DISTINCT FROM {right}" if is_postgresql() else f"{left} IS NOT {right}"
+
+
+def _execute(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _fetch(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def upsert_tenancies(context):
+    """Create the tenancies the corporation has not sent before; update the details of the others.
+
+    Optional contact details that a later file leaves empty keep their earlier value.
+    """
+    replaced = [
+        "tenant_name",
+        "street",
+        "house_number",
+        "house_number_suffix",
+        "postcode",
+        "town",
+        "municipality_id",
+        "monthly_rent",
+    ]
+    kept_when_empty = ["phone", "email", "bsn"]
+    columns = replaced + kept_when_empty + ["birth_date"]
+    updates = [f"{c} = excluded.{c}" for c in replaced]
+    updates += [f"{c} = COALESCE(NULLIF(excluded.{c}, ''), {TENANCY}.{c})" for c in kept_when_empty]
+    updates.append(f"birth_date = COALESCE(excluded.birth_date, {TENANCY}.birth_date)")
+    changed = " OR ".join(_differs(f"{TENANCY}.{c}", f"excluded.{c}") for c in replaced + kept_when_empty)
+    return _execute(
+        f"""
+        INSERT INTO {TENANCY} (corporation_id, contract_number, {", ".join(columns)})
+        SELECT %(corporation)s, contract_number, {", ".join(columns)} FROM {STAGING} WHERE true
+        ON CONFLICT (corporation_id, contract_number) WHERE NOT (contract_number = '')
+        DO UPDATE SET {", ".join(updates)} WHERE {changed}
+        """,
+        context,
+    )
+
+
+def record_snapshots(context):
+    """History: every snapshot of every tenancy is kept."""
+    return _execute(
+        f"""
+        INSERT INTO {SNAPSHOT} (tenancy_id, ledger_import_id, reference_date, monthly_rent, arrears,
+                                payment_arrangement)
+        SELECT t.id, %(ledger_import)s, %(reference_date)s, s.monthly_rent, s.arrears, s.payment_arrangement
+        FROM {STAGED_TENANCY}
+        """,
+        context,
+    )
+
+
+def _events(context, case_ids_sql, action, from_state, to_state, details_sql):
+    """One CaseEvent per case that ``case_ids_sql`` selects (as ``case_id``), by the importing user."""
+    return _execute(
+        f"""
+        INSERT INTO {EVENT} (case_id, at, actor_id, organisation_id, action, from_state, to_state, details)
+        SELECT x.case_id, %(now)s, %(actor)s, %(corporation)s, '{action}', '{from_state}', '{to_state}',
+               {_json(details_sql)}
+        FROM ({case_ids_sql}) x
+        """,
+        context,
+    )
+
+
+def resolve_signals(context):
+    """Resolved before referral: an open signal not yet referred ends when the arrears reach 0
+    (``arrears_paid``) or a payment arrangement runs (``payment_arrangement``). Partial payment
+    keeps it open."""
+    resolving = f"""
+        SELECT c.id AS case_id,
+               CASE WHEN s.arrears = 0 THEN 'arrears_paid' ELSE 'payment_arrangement' END AS resolution
+        FROM {CASE_IN_FILE}
+        WHERE c.state = '{State.SIGNAL}' AND (s.arrears = 0 OR s.payment_arrangement)
+    """
+    import_id = int(context["ledger_import"])
+    _events(
+        context,
+        resolving,
+        "resolve_before_referral",
+        State.SIGNAL,
+        State.RESOLVED_BEFORE_REFERRAL,
+        f"""'{{"resolution": "' || x.resolution || '", "ledger_import": {import_id}}}'""",
+    )
+    return _execute(
+        f"""
+        UPDATE {CASE} SET state = '{State.RESOLVED_BEFORE_REFERRAL}', resolution = r.resolution,
+               resolved_on = %(reference_date)s, version = {CASE}.version + 1, updated_at = %(now)s
+        FROM ({resolving}) r
+        WHERE {CASE}.id = r.case_id
+        """,
+        context,
+    )
+
+
+def open_signals(context, covenants):
+    """Signal: a tenancy whose arrears are at least the covenant's threshold in months of rent
+    (``cases.arrears.meets_arrears_threshold``), with no open case and no payment arrangement
+    running, gets a signal established on the reference date.
+
+    ``covenants`` maps municipality id to (covenant id, threshold in months, referral due date),
+    computed beforehand for the few municipalities in the file.
+    """
+    if not covenants:
+        return 0
+    values = " UNION ALL ".join(
+        f"SELECT {int(m)} AS municipality_id, {int(c)} AS covenant_id, {threshold:f} AS threshold, "
+        f"'{due.isoformat()}' AS referral_due_on"
+        for m, (c, threshold, due) in covenants.items()
+    )
+    due = "CAST(lc.referral_due_on AS date)" if is_postgresql() else "lc.referral_due_on"
+    opened = _execute(
+        f"""
+        INSERT INTO {CASE} (covenant_id, tenancy_id, corporation_id, municipality_id, source, state,
+                            established_on, arrears_amount, monthly_rent, referral_due_on, ledger_import_id,
+                            resolution, referral_note, corporation_decision, corporation_decision_reason,
+                            decision_reason, outcome, version, created_at, updated_at)
+        SELECT lc.covenant_id, t.id, %(corporation)s, t.municipality_id, 'housing_corporation', '{State.SIGNAL}',
+               %(reference_date)s, s.arrears, s.monthly_rent, {due}, %(ledger_import)s,
+               '', '', '', '', '', '', 1, %(now)s, %(now)s
+        FROM {STAGED_TENANCY}
+        JOIN ({values}) lc ON lc.municipality_id = t.municipality_id
+        WHERE s.arrears >= s.monthly_rent * lc.threshold AND NOT s.payment_arrangement
+          AND NOT EXISTS (SELECT 1 FROM {CASE} c WHERE c.tenancy_id = t.id AND c.state IN ({OPEN}))
+        """,
+        context,
+    )
+    _events(
+        context,
+        f"SELECT id AS case_id, arrears_amount FROM {CASE} WHERE ledger_import_id = %(ledger_import)s",
+        "establish_signal",
+        "",
+        State.SIGNAL,
+        f"""'{{"ledger_import": {int(context["ledger_import"])}}}'""",
+    )
+    return opened
+
+
+def check_current_rent(context):
+    """Current rent during a care trajectory (``cases.current_rent.current_rent_unpaid``): unpaid
+    when the arrears on this snapshot are higher than on the tenancy's previous snapshot.
+
+    Records a check for every trajectory case in the file that has a previous snapshot, where the
+    covenant makes paying the current rent a condition; returns the case ids found unpaid.
+    """
+    checks = f"""
+        SELECT c.id AS case_id, p.arrears AS previous_arrears, s.arrears AS arrears
+        FROM {CASE_IN_FILE}
+        JOIN covenants_covenant cv ON cv.id = c.covenant_id AND cv.current_rent_must_be_paid
+        JOIN {SNAPSHOT} p ON p.tenancy_id = t.id AND p.reference_date = (
+            SELECT MAX(p2.reference_date) FROM {SNAPSHOT} p2
+            WHERE p2.tenancy_id = t.id AND p2.reference_date < %(reference_date)s)
+        WHERE c.state = '{State.CARE_TRAJECTORY}'
+    """
+    _execute(
+        f"""
+        INSERT INTO {RENT_CHECK} (case_id, checked_on, paid, previous_arrears, arrears, note, recorded_by_id)
+        SELECT x.case_id, %(reference_date)s, NOT (x.arrears > x.previous_arrears), x.previous_arrears,
+               x.arrears, '', NULL
+        FROM ({checks}) x
+        """,
+        context,
+    )
+    unpaid = f"SELECT case_id FROM ({checks}) y WHERE y.arrears > y.previous_arrears"
+    _events(
+        context,
+        unpaid,
+        "record_current_rent_check",
+        State.CARE_TRAJECTORY,
+        State.CARE_TRAJECTORY,
+        f"""'{{"paid": false, "ledger_import": {int(context["ledger_import"])}}}'""",
+    )
+    return [row[0] for row in _fetch(unpaid, context)]
+
+
+def open_cases_missing(context):
+    """Open cases of the corporation whose tenancy is not in this file: listed, never closed silently."""
+    return _fetch(
+        f"""
+        SELECT c.id, t.contract_number FROM {CASE} c JOIN {TENANCY} t ON t.id = c.tenancy_id
+        WHERE c.corporation_id = %(corporation)s AND c.state IN ({OPEN})
+          AND NOT EXISTS (SELECT 1 FROM {STAGING} s WHERE s.contract_number = t.contract_number)
+        ORDER BY t.contract_number
+        """,
+        context,
+    )
+
+
+def context_for(ledger_import, actor):
+    return {
+        "corporation": ledger_import.corporation_id,
+        "ledger_import": ledger_import.pk,
+        "reference_date": ledger_import.reference_date,
+        "actor": actor.pk if actor else None,
+        "now": timezone.now(),
+    }

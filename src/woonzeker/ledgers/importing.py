@@ -1,0 +1,245 @@
+"""Importing a rent ledger: the one service the upload page, the command and the API call.
+
+All or nothing: the file is read and checked while it streams into a staging
+table inside one transaction; any problem rolls everything back and the
+import is kept as *refused* with a report naming every problem by row, column
+and value. A valid file is then applied with a few set-based statements
+(``applying.py``). The original file is kept with the import either way.
+"""
+
+import hashlib
+from itertools import chain
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from woonzeker.accounts.authorization import check_ledger_import
+from woonzeker.cases.deadlines import referral_deadline
+from woonzeker.covenants.selectors import covenant_for
+from woonzeker.ledgers import applying, staging
+from woonzeker.ledgers.models import ImportStatus, LedgerImport
+from woonzeker.ledgers.municipalities import MunicipalityResolver
+from woonzeker.ledgers.parsing import InvalidValue, LedgerError, ParseReport, parse_ledger
+from woonzeker.organisations.models import Municipality, Organisation
+
+#: How many open cases missing from a file the report lists by name (all are counted).
+MISSING_LISTED = 1000
+
+
+class _Refused(Exception):
+    """Raised inside the transaction to roll it back; carries the report."""
+
+    def __init__(self, report):
+        super().__init__("ledger refused")
+        self.report = report
+
+
+def import_ledger(actor, corporation, source, filename, channel):
+    """Import one ledger file of ``corporation``; returns the ``LedgerImport`` (imported or refused).
+
+    ``actor`` is the user who sends it (None for the command line). Raises
+    ``MoveRefused`` when the user may not import for this corporation.
+    """
+    check_ledger_import(actor, corporation)
+    started_at = timezone.now()
+    stored_name, sha256, size = _store_original(source, filename, started_at)
+    record = LedgerImport(
+        corporation=corporation,
+        channel=channel,
+        filename=filename[:255],
+        original=stored_name,
+        sha256=sha256,
+        size=size,
+        imported_by=actor,
+        started_at=started_at,
+    )
+    if size > settings.LEDGER_MAX_UPLOAD_BYTES:
+        return _refuse(record, _file_error(_("The file is larger than %(limit)d MB.") % {"limit": _mb()}))
+    earlier = LedgerImport.objects.filter(corporation=corporation, sha256=sha256, status=ImportStatus.IMPORTED).first()
+    if earlier:
+        return _refuse(record, _file_error(_already_imported(earlier)))
+    try:
+        with transaction.atomic():
+            Organisation.objects.select_for_update().get(pk=corporation.pk)  # one import per corporation at a time
+            report = _stage(corporation, stored_name, filename)
+            if not report.is_valid:
+                raise _Refused(report)
+            record.reference_date = report.reference_date
+            record.status = ImportStatus.IMPORTED
+            record.save()
+            _apply(record, actor, report)
+            return record
+    except _Refused as refused:
+        return _refuse(record, refused.report)
+
+
+def _store_original(source, filename, started_at):
+    """Keep the original file; return its storage name, SHA-256 and size, reading it in chunks."""
+    if isinstance(source, str | bytes) or hasattr(source, "__fspath__"):
+        with open(source, "rb") as handle:
+            return _store_original(handle, filename, started_at)
+    name = f"ledgers/{started_at:%Y/%m}/{started_at:%Y%m%d%H%M%S}-{get_valid_filename(filename) or 'ledger'}"
+    stored_name = default_storage.save(name, File(source))
+    digest = hashlib.sha256()
+    size = 0
+    with default_storage.open(stored_name, "rb") as stored:
+        for chunk in iter(lambda: stored.read(1024 * 1024), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return stored_name, digest.hexdigest(), size
+
+
+def _stage(corporation, stored_name, filename):
+    """Parse the stored file straight into the staging table; return the report (complete unless refused)."""
+    report = ParseReport()
+    resolver = MunicipalityResolver()
+    staging.create()
+    with default_storage.open(stored_name, "rb") as handle:
+        rows = parse_ledger(handle, filename, report)
+        first = next(rows, None)
+        if first is not None:
+            # Checked before the rows stream in: no other query may run on the connection during COPY.
+            problem = _date_problem(corporation, first.reference_date)
+            if problem:
+                report.add_error(
+                    LedgerError(row=None, column="peildatum", value=_d(first.reference_date), message=problem)
+                )
+                rows.close()  # a file-level refusal: the other rows do not matter
+                return report
+        staging.write(_records(chain([first] if first else [], rows), report, resolver))
+    return report
+
+
+def _records(rows, report, resolver):
+    """Staging tuples for the valid rows; the municipality of each row is resolved on the way (in memory)."""
+    for row in rows:
+        try:
+            municipality_id = resolver.resolve(row.municipality, row.postcode)
+        except InvalidValue as invalid:
+            column = "gemeente" if row.municipality else "postcode"
+            report.add_error(
+                LedgerError(
+                    row=row.row_number, column=column, value=row.municipality or row.postcode, message=invalid.message
+                )
+            )
+            continue
+        yield (
+            row.row_number,
+            row.contract_number,
+            row.tenant_name,
+            row.street,
+            row.house_number,
+            row.house_number_suffix,
+            row.postcode,
+            row.town,
+            municipality_id,
+            row.monthly_rent,
+            row.arrears,
+            row.payment_arrangement,
+            row.phone,
+            row.email,
+            row.bsn,
+            row.birth_date,
+        )
+
+
+def _date_problem(corporation, reference_date):
+    """Snapshots arrive in date order: a second file for a date, or a file older than the newest, is refused."""
+    imported = LedgerImport.objects.filter(corporation=corporation, status=ImportStatus.IMPORTED)
+    same = imported.filter(reference_date=reference_date).first()
+    if same:
+        return _("A ledger for %(date)s was already imported (import %(id)s of %(when)s).") % {
+            "date": _d(reference_date),
+            "id": same.pk,
+            "when": _d(timezone.localtime(same.started_at).date()),
+        }
+    later = imported.filter(reference_date__gt=reference_date).order_by("-reference_date").first()
+    if later:
+        return _(
+            "A ledger of a later date (%(later)s) was already imported. Ledgers are applied in date order, "
+            "so this one for %(date)s is refused; its arrears would otherwise count after the newer ones."
+        ) % {"later": _d(later.reference_date), "date": _d(reference_date)}
+    return None
+
+
+def _apply(record, actor, report):
+    context = applying.context_for(record, actor)
+    staging.index()
+    applying.upsert_tenancies(context)
+    record.rows_read = applying.record_snapshots(context)
+    record.signals_resolved = applying.resolve_signals(context)
+    record.signals_opened = applying.open_signals(context, _covenants(record.reference_date))
+    breaches = applying.check_current_rent(context)
+    missing = applying.open_cases_missing(context)
+    staging.drop()
+    record.current_rent_breaches = len(breaches)
+    record.tenancies_missing = len(missing)
+    record.finished_at = timezone.now()
+    record.report = {
+        **_report_base(report),
+        "current_rent_breaches": breaches[:MISSING_LISTED],
+        "missing": [{"case": case_id, "contract_number": contract} for case_id, contract in missing[:MISSING_LISTED]],
+    }
+    record.save()
+
+
+def _covenants(reference_date):
+    """Municipality id -> (covenant id, threshold in months, referral due date), for signals on this date."""
+    result = {}
+    for municipality in Municipality.objects.all():
+        try:
+            covenant = covenant_for(municipality, reference_date)
+        except ValidationError:
+            continue  # no covenant here: the tenancy's history is kept, no signal is opened
+        result[municipality.pk] = (
+            covenant.pk,
+            covenant.arrears_threshold_months,
+            referral_deadline(reference_date, covenant),
+        )
+    return result
+
+
+def _refuse(record, report):
+    record.status = ImportStatus.REFUSED
+    record.reference_date = report.reference_date
+    record.finished_at = timezone.now()
+    record.rows_read = report.rows_read
+    record.report = _report_base(report)
+    record.save()
+    return record
+
+
+def _report_base(report):
+    return {
+        "rows_read": report.rows_read,
+        "unknown_columns": report.unknown_columns,
+        "errors": [{"row": e.row, "column": e.column, "value": e.value, "message": e.message} for e in report.errors],
+    }
+
+
+def _file_error(message):
+    report = ParseReport()
+    report.add_error(LedgerError(row=None, column="", value="", message=message))
+    return report
+
+
+def _already_imported(earlier):
+    return _("This file was already imported on %(when)s (import %(id)s, reference date %(date)s).") % {
+        "when": _d(timezone.localtime(earlier.started_at).date()),
+        "id": earlier.pk,
+        "date": _d(earlier.reference_date),
+    }
+
+
+def _d(value):
+    return value.strftime("%d-%m-%Y") if value else ""
+
+
+def _mb():
+    return settings.LEDGER_MAX_UPLOAD_BYTES // (1024 * 1024)

@@ -1,0 +1,587 @@
+"""Reading and checking the rent-ledger files housing corporations send.
+
+The format is the contract in ``ledger-format.md``: a CSV file (UTF-8, ``;`` or ``,``) or an XLSX workbook
+whose first sheet holds one row per tenancy. This module only reads and checks; it touches no database.
+
+How to use it (all or nothing)
+------------------------------
+::
+
+    report = ParseReport()
+    for row in parse_ledger(upload, upload.name, report):
+        stage(row)                      # e.g. insert into a staging table, inside a transaction
+    if report.is_valid:
+        commit()
+    else:
+        roll_back()
+        show(report.errors)             # every problem, by row, column and value
+
+* ``parse_ledger`` is a generator. It reads the file while it is consumed, one row at a time, so memory does
+  not grow with the file (except for the set of contract numbers already seen, needed to find duplicates).
+* It yields a ``LedgerRow`` for every data row that has no problem of its own. A problem is recorded in
+  ``report.errors`` as a ``LedgerError`` and that row is not yielded. Rows yielded early may still belong to
+  an invalid file: a later row can repeat a contract number, differ in ``peildatum`` or be malformed.
+* Problems in the file never raise. A problem with the file as a whole (empty, not UTF-8, not a readable
+  workbook, required columns missing) is recorded as an error and ends the iteration. Only a caller's mistake
+  raises, such as a path that does not exist.
+* Only when the generator is exhausted is the report complete: ``report.finished`` is then true, and
+  ``report.is_valid`` (finished and no errors) tells whether the file may be committed. A caller that stops
+  early gets ``is_valid == False``.
+* ``validate_ledger`` consumes the rows itself and returns the report, for checking a file without importing it.
+
+Row numbers are those a spreadsheet shows: the header is row 1, the first data row is row 2. Column names in
+errors are spelled as in the file's header.
+"""
+
+import contextlib
+import csv
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from itertools import chain
+
+import openpyxl
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.nl import bsn as nl_bsn
+from stdnum.nl import postcode as nl_postcode
+
+REQUIRED_COLUMNS = (
+    "peildatum",
+    "contractnummer",
+    "huurder_naam",
+    "straat",
+    "huisnummer",
+    "postcode",
+    "woonplaats",
+    "maandhuur",
+    "achterstand",
+)
+OPTIONAL_COLUMNS = (
+    "huisnummer_toevoeging",
+    "gemeente",
+    "betalingsregeling",
+    "telefoon",
+    "email",
+    "bsn",
+    "geboortedatum",
+)
+# Longest text a column may hold; these mirror the fields of tenancies.Tenancy and organisations.Municipality.
+MAX_LENGTHS = {
+    "contractnummer": 50,
+    "huurder_naam": 200,
+    "straat": 200,
+    "huisnummer": 10,
+    "huisnummer_toevoeging": 10,
+    "woonplaats": 100,
+    "gemeente": 100,
+    "telefoon": 30,
+    "email": 254,
+}
+MAX_ERRORS = 1000
+MAX_AMOUNT = Decimal("999999.99")  # Tenancy.monthly_rent has max_digits=8, decimal_places=2
+MAX_LINE_BYTES = 1_000_000  # a CSV line is read whole: a row takes well under a kilobyte
+MAX_VALUE_IN_ERROR = 200  # characters of an offending value kept in an error
+
+CENT = Decimal("0.01")
+ZIP_MAGIC = b"PK\x03\x04"  # XLSX is a zip archive
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")
+YES = frozenset({"ja", "j", "yes", "true", "1"})
+NO = frozenset({"nee", "n", "no", "false", "0", ""})
+
+_CURRENCY = re.compile(r"^(-?)\s*(?:€|EUR)\s*", re.IGNORECASE)
+_PLAIN_AMOUNT = re.compile(r"-?[0-9]+(?:[.,][0-9]{1,2})?")  # 1234, 1234,5, 1234.56
+_DUTCH_AMOUNT = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]{1,2}")  # 1.234,56 and 1.234.567,89
+_AMBIGUOUS_AMOUNT = re.compile(r"-?[0-9]{1,3}[.,][0-9]{3}")  # 1.234 or 1,234: thousands or three decimals?
+_HOUSE_NUMBER = re.compile(r"[0-9]+")
+
+
+class LedgerFileError(Exception):
+    """The file as a whole cannot be read. ``message`` is for the user; ``row`` is set where it is known."""
+
+    def __init__(self, message, row=None):
+        super().__init__(message)
+        self.message = message
+        self.row = row
+
+
+class InvalidValue(ValueError):
+    """A cell's value cannot be read as what its column holds; ``message`` is for the user."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerError:
+    """One problem in a file: ``row`` as a spreadsheet numbers it (None for the file as a whole)."""
+
+    row: int | None
+    column: str
+    value: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    """One valid data row of a ledger file."""
+
+    row_number: int  # as a spreadsheet numbers it
+    reference_date: date
+    contract_number: str
+    tenant_name: str
+    street: str
+    house_number: str
+    house_number_suffix: str
+    postcode: str  # 1234AB
+    town: str
+    municipality: str  # as in the file (name or CBS code), '' when not given
+    monthly_rent: Decimal
+    arrears: Decimal
+    payment_arrangement: bool
+    phone: str
+    email: str
+    bsn: str  # nine digits, '' when not given
+    birth_date: date | None
+
+
+@dataclass
+class ParseReport:
+    """What ``parse_ledger`` found; complete only once ``finished`` is true."""
+
+    errors: list[LedgerError] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    rows_read: int = 0  # data rows, not counting the header and empty rows
+    reference_date: date | None = None
+    omitted_errors: int = 0
+    finished: bool = False
+    max_errors: int = MAX_ERRORS
+
+    @property
+    def is_valid(self):
+        return self.finished and not self.errors
+
+    def add_error(self, error):
+        """Record ``error``; beyond ``max_errors`` only count it."""
+        if len(self.errors) < self.max_errors:
+            self.errors.append(error)
+        else:
+            self.omitted_errors += 1
+
+    def finish(self):
+        if self.omitted_errors:
+            message = ngettext(
+                "%(count)d more error was omitted.", "%(count)d more errors were omitted.", self.omitted_errors
+            ) % {"count": self.omitted_errors}
+            self.errors.append(LedgerError(row=None, column="", value="", message=message))
+        self.finished = True
+
+
+# Reading: rows of raw cell values.
+
+
+def read_ledger(source, filename):
+    """Yield the rows of a ledger file one at a time, as sequences of raw cell values.
+
+    ``source`` is a path or a binary, seekable file object (which is left open); ``filename`` is the name the
+    sender gave the file. The format is detected from the content: XLSX (a zip archive) or else CSV. Every row
+    of the sheet is yielded, empty ones included, so ``enumerate(rows, start=1)`` gives spreadsheet row numbers.
+    CSV cells are strings; XLSX cells are whatever the workbook holds (str, int, float, datetime, bool, None).
+    Raises ``LedgerFileError`` when the file cannot be read.
+    """
+    with _open(source) as fileobj:
+        start = fileobj.tell()
+        head = fileobj.read(4)
+        fileobj.seek(start)
+        if not head:
+            raise LedgerFileError(_("The file is empty."))
+        if head == ZIP_MAGIC:
+            yield from _xlsx_rows(fileobj)
+        elif head == OLE_MAGIC:
+            raise LedgerFileError(_("This is an old Excel workbook (.xls). Save it as .xlsx or as CSV UTF-8."))
+        elif filename.lower().endswith((".xlsx", ".xlsm")):
+            raise LedgerFileError(_("The file is not a readable Excel workbook (.xlsx)."))
+        else:
+            yield from _csv_rows(fileobj)
+
+
+def _open(source):
+    """A path is opened (and closed after reading); a file object is used as it is, and left open."""
+    if isinstance(source, str | os.PathLike):
+        return open(source, "rb")
+    return contextlib.nullcontext(source)
+
+
+def _xlsx_rows(fileobj):
+    try:
+        workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:  # a damaged workbook makes openpyxl raise many kinds of errors
+        raise LedgerFileError(_("The file is not a readable Excel workbook (.xlsx).")) from exc
+    try:
+        if not workbook.worksheets:
+            raise LedgerFileError(_("The file is empty."))
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # the stored dimensions may be wrong; read every cell there is
+        rows = sheet.iter_rows(values_only=True)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:
+                raise LedgerFileError(_("The file is not a readable Excel workbook (.xlsx).")) from exc
+            yield row
+    finally:
+        workbook.close()
+
+
+def _csv_rows(fileobj):
+    lines = _utf8_lines(fileobj)
+    # The separator is the one the header line uses most; leading empty lines are kept for the row numbers.
+    peeked = []
+    for line in lines:
+        peeked.append(line)
+        if line.strip():
+            break
+    header = peeked[-1] if peeked else ""
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    reader = csv.reader(chain(peeked, lines), delimiter=delimiter)
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise LedgerFileError(
+            _("Row %(row)d could not be read as CSV.") % {"row": reader.line_num}, row=reader.line_num
+        ) from exc
+
+
+def _utf8_lines(fileobj):
+    """Decode line by line, so a wrong encoding is reported with its line (a row, unless a cell spans lines)."""
+    for number, line in enumerate(iter(lambda: fileobj.readline(MAX_LINE_BYTES), b""), start=1):
+        if len(line) == MAX_LINE_BYTES and not line.endswith(b"\n"):
+            raise LedgerFileError(_("Row %(row)d is too long.") % {"row": number}, row=number)
+        try:
+            yield line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise LedgerFileError(
+                _("Row %(row)d is not UTF-8 text. Save the file as CSV UTF-8.") % {"row": number}, row=number
+            ) from None
+
+
+# Values: one cell each.
+
+
+def cell_text(value):
+    """A cell as stripped text: '' for an empty cell, ``12`` for a whole number a workbook stores as 12.0."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_amount(value):
+    """An amount in euros as a Decimal with two decimals; may be negative. Raises InvalidValue.
+
+    Accepts ``1234``, ``1234,56``, ``1234.56``, ``1.234,56``, with an optional leading ``€`` or ``EUR``, and
+    numbers from a workbook. ``1.234`` and ``1,234`` are refused as ambiguous.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _number_amount(value)
+    text = _CURRENCY.sub(r"\1", cell_text(value))
+    if _PLAIN_AMOUNT.fullmatch(text):
+        return Decimal(text.replace(",", ".")).quantize(CENT)
+    if _DUTCH_AMOUNT.fullmatch(text):
+        return Decimal(text.replace(".", "").replace(",", ".")).quantize(CENT)
+    if _AMBIGUOUS_AMOUNT.fullmatch(text):
+        raise InvalidValue(
+            _("'%(value)s' is ambiguous: write amounts without a thousands separator, e.g. 1234,00.") % {"value": value}
+        )
+    raise InvalidValue(_("'%(value)s' is not an amount. Write amounts like 1234,56 or 1234.56.") % {"value": value})
+
+
+def _number_amount(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidValue(_("'%(value)s' is not an amount. Write amounts like 1234,56 or 1234.56.") % {"value": value})
+    exact = Decimal(str(value))
+    amount = exact.quantize(CENT)
+    if abs(exact - amount) > Decimal("0.000001"):  # more than the noise of binary floating point
+        raise InvalidValue(_("'%(value)s' has more than two decimals.") % {"value": value})
+    return amount
+
+
+def parse_date(value):
+    """A date written ``YYYY-MM-DD`` or ``DD-MM-YYYY``, or a workbook's date cell. Raises InvalidValue."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = cell_text(value)
+    for date_format in DATE_FORMATS:
+        with contextlib.suppress(ValueError):
+            return datetime.strptime(text, date_format).date()
+    raise InvalidValue(_("'%(value)s' is not a date. Write dates like 2025-03-31 or 31-03-2025.") % {"value": value})
+
+
+def parse_yes_no(value):
+    """``ja``/``nee`` (and j/n, yes/no, true/false, 1/0, or empty for no) as a bool. Raises InvalidValue."""
+    if isinstance(value, bool):
+        return value
+    text = cell_text(value).lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise InvalidValue(_("'%(value)s' is not 'ja' or 'nee'.") % {"value": value})
+
+
+def parse_postcode(value):
+    """A Dutch postcode as ``1234AB``. Raises InvalidValue."""
+    try:
+        return nl_postcode.validate(cell_text(value)).replace(" ", "")
+    except StdnumError:
+        raise InvalidValue(_("'%(value)s' is not a Dutch postcode (e.g. 3311 GR).") % {"value": value}) from None
+
+
+def parse_bsn(value):
+    """A citizen service number that passes the eleven-test, as nine digits. Raises InvalidValue."""
+    try:
+        return nl_bsn.validate(cell_text(value))
+    except StdnumError:
+        raise InvalidValue(_("'%(value)s' is not a valid BSN (eleven-test).") % {"value": value}) from None
+
+
+def parse_house_number(value):
+    text = cell_text(value)
+    if not _HOUSE_NUMBER.fullmatch(text) or int(text) == 0:
+        raise InvalidValue(
+            _("'%(value)s' is not a house number. Put additions such as A or bis in huisnummer_toevoeging.")
+            % {"value": value}
+        )
+    return str(int(text))
+
+
+def parse_email(value):
+    text = cell_text(value)
+    try:
+        validate_email(text)
+    except ValidationError:
+        raise InvalidValue(_("'%(value)s' is not an e-mail address.") % {"value": value}) from None
+    return text
+
+
+# Checking: the header, every row, and the file as a whole.
+
+
+def parse_ledger(source, filename, report):
+    """Yield a ``LedgerRow`` for each valid data row; record every problem in ``report`` (a ``ParseReport``).
+
+    See the module's docstring for the contract: check ``report.is_valid`` once the generator is exhausted.
+    """
+    with contextlib.closing(read_ledger(source, filename)) as rows:
+        try:
+            yield from _check_rows(rows, report)
+        except LedgerFileError as exc:
+            # Always kept, even past max_errors: it is why the file could not be read to the end.
+            report.errors.append(LedgerError(row=exc.row, column="", value="", message=exc.message))
+    report.finish()
+
+
+def validate_ledger(source, filename):
+    """Read and check a whole file without keeping its rows; return the finished ``ParseReport``."""
+    report = ParseReport()
+    for _row in parse_ledger(source, filename, report):
+        pass
+    return report
+
+
+def _check_rows(rows, report):
+    columns = None
+    width = 0
+    contracts = {}  # contract number -> the row it first appeared in
+    other_dates = set()  # peildatum values other than the file's, already reported
+    for number, cells in enumerate(rows, start=1):
+        if not any(cell_text(cell) for cell in cells):
+            continue
+        if columns is None:
+            columns, width = _read_header(cells, number, report)
+            if columns is None:
+                return
+            continue
+        report.rows_read += 1
+        row = _check_row(_Row(number, cells, columns, width, report), contracts, other_dates, report)
+        if row is not None:
+            yield row
+    if columns is None:
+        report.add_error(LedgerError(row=None, column="", value="", message=_("The file is empty.")))
+    elif not report.rows_read:
+        report.add_error(LedgerError(row=None, column="", value="", message=_("The file has no data rows.")))
+
+
+def _read_header(cells, number, report):
+    """Map each known column to (position, name as in the file); None when the header cannot be used."""
+    columns = {}
+    width = 0
+    usable = True
+    for position, cell in enumerate(cells):
+        name = cell_text(cell)
+        key = name.lower()
+        if not key:
+            continue
+        width = position + 1
+        if key in columns:
+            message = _("The column '%(column)s' appears more than once.") % {"column": name}
+            report.add_error(LedgerError(row=number, column=name, value=name, message=message))
+            usable = False
+        elif key in REQUIRED_COLUMNS or key in OPTIONAL_COLUMNS:
+            columns[key] = (position, name)
+        else:
+            report.unknown_columns.append(name)
+    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
+    if missing:
+        message = _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
+        if width == 1:
+            message += " " + _("Separate the columns with ';' or ','.")
+        report.add_error(LedgerError(row=number, column="", value="", message=message))
+        usable = False
+    return (columns, width) if usable else (None, 0)
+
+
+class _Row:
+    """One data row's cells by column, collecting its problems."""
+
+    def __init__(self, number, cells, columns, width, report):
+        self.number = number
+        self.cells = cells
+        self.columns = columns
+        self.report = report
+        self.valid = True
+        extra = [cell_text(cell) for cell in cells[width:]]
+        if any(extra):
+            value = next(text for text in extra if text)
+            self.error("", value, _("This row has more values than the header has columns."))
+
+    def error(self, column, value, message):
+        value = cell_text(value)
+        if len(value) > MAX_VALUE_IN_ERROR:
+            value = value[:MAX_VALUE_IN_ERROR] + "…"
+        self.report.add_error(LedgerError(row=self.number, column=column, value=value, message=message))
+        self.valid = False
+
+    def name(self, column):
+        return self.columns[column][1]
+
+    def raw(self, column):
+        position = self.columns[column][0] if column in self.columns else len(self.cells)
+        return self.cells[position] if position < len(self.cells) else None
+
+    def get(self, column, parse=None, default=""):
+        """The column's value read by ``parse`` (text when None); ``default`` when empty or invalid."""
+        value = self.raw(column)
+        text = cell_text(value)
+        if not text:
+            if column in REQUIRED_COLUMNS:
+                self.error(self.name(column), value, _("This field is required."))
+            return default
+        if column in MAX_LENGTHS and len(text) > MAX_LENGTHS[column]:
+            message = _("This value is longer than %(max)d characters.") % {"max": MAX_LENGTHS[column]}
+            self.error(self.name(column), value, message)
+            return default
+        if parse is None:
+            return text
+        try:
+            return parse(value)
+        except InvalidValue as exc:
+            self.error(self.name(column), value, exc.message)
+            return default
+
+    def amount(self, column):
+        amount = self.get(column, parse_amount, default=None)
+        if amount is None:
+            return None
+        value = self.raw(column)
+        if amount > MAX_AMOUNT:
+            message = _("'%(value)s' is too large for an amount in euros.") % {"value": value}
+        elif column == "maandhuur" and amount <= 0:
+            message = _("The monthly rent must be more than zero.")
+        elif amount < 0:
+            message = _("The arrears cannot be negative.")
+        else:
+            return amount
+        self.error(self.name(column), value, message)
+        return None
+
+
+def _check_row(row, contracts, other_dates, report):
+    """A LedgerRow when the row has no problem, else None; problems go to the report."""
+    reference_date = row.get("peildatum", parse_date, default=None)
+    contract_number = row.get("contractnummer")
+    values = {
+        "row_number": row.number,
+        "reference_date": reference_date,
+        "contract_number": contract_number,
+        "tenant_name": row.get("huurder_naam"),
+        "street": row.get("straat"),
+        "house_number": row.get("huisnummer", parse_house_number),
+        "house_number_suffix": row.get("huisnummer_toevoeging"),
+        "postcode": row.get("postcode", parse_postcode),
+        "town": row.get("woonplaats"),
+        "municipality": row.get("gemeente"),
+        "monthly_rent": row.amount("maandhuur"),
+        "arrears": row.amount("achterstand"),
+        "payment_arrangement": row.get("betalingsregeling", parse_yes_no, default=False),
+        "phone": row.get("telefoon"),
+        "email": row.get("email", parse_email),
+        "bsn": row.get("bsn", parse_bsn),
+        "birth_date": row.get("geboortedatum", parse_date, default=None),
+    }
+    if contract_number:
+        first = contracts.setdefault(contract_number, row.number)
+        if first != row.number:
+            message = _("Contract number '%(value)s' appears in row %(first)d and in row %(row)d.") % {
+                "value": contract_number,
+                "first": first,
+                "row": row.number,
+            }
+            row.error(row.name("contractnummer"), contract_number, message)
+    if reference_date:
+        if report.reference_date is None:
+            report.reference_date = reference_date
+        elif reference_date != report.reference_date:
+            if reference_date not in other_dates:  # report the first row of every other date
+                other_dates.add(reference_date)
+                message = _("This file's peildatum is %(date)s; this row has %(other)s. A file holds one peildatum.")
+                row.error(
+                    row.name("peildatum"),
+                    row.raw("peildatum"),
+                    message % {"date": report.reference_date.isoformat(), "other": reference_date.isoformat()},
+                )
+            return None
+    return LedgerRow(**values) if row.valid else None
+
+
+__all__ = [
+    "InvalidValue",
+    "LedgerError",
+    "LedgerFileError",
+    "LedgerRow",
+    "ParseReport",
+    "cell_text",
+    "parse_amount",
+    "parse_bsn",
+    "parse_date",
+    "parse_email",
+    "parse_house_number",
+    "parse_ledger",
+    "parse_postcode",
+    "parse_yes_no",
+    "read_ledger",
+    "validate_ledger",
+]

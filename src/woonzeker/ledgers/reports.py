@@ -1,0 +1,22 @@
+"""What an import did, in one shape for the page, the command and the API."""
+
+
+def summary(record):
+    report = record.report or {}
+    return {
+        "id": record.pk,
+        "corporation": record.corporation.code,
+        "filename": record.filename,
+        "status": record.status,
+        "reference_date": record.reference_date.isoformat() if record.reference_date else None,
+        "sha256": record.sha256,
+        "rows_read": record.rows_read,
+        "signals_opened": record.signals_opened,
+        "signals_resolved": record.signals_resolved,
+        "current_rent_breaches": record.current_rent_breaches,
+        "tenancies_missing": record.tenancies_missing,
+        "unknown_columns": report.get("unknown_columns", []),
+        "errors": report.get("errors", []),
+        "current_rent_breach_cases": report.get("current_rent_breaches", []),
+        "missing": report.get("missing", []),
+    }

@@ -1,0 +1,297 @@
+"""Importing rent ledgers: every rule of the ledger contract, all or nothing, from every way in."""
+
+import json
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from woonzeker.accounts.authorization import MoveRefused
+from woonzeker.cases import services
+from woonzeker.cases.constants import CorporationDecision, State
+from woonzeker.cases.models import Case, CurrentRentCheck
+from woonzeker.ledgers.importing import import_ledger
+from woonzeker.ledgers.models import ImportChannel, ImportStatus, LedgerImport, TenancySnapshot
+from woonzeker.tenancies.models import Tenancy
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ";".join(
+    ["peildatum", "contractnummer", "huurder_naam", "straat", "huisnummer", "postcode", "woonplaats", "maandhuur"]
+    + ["achterstand", "betalingsregeling"]
+)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def ledger(tmp_path, day, rows, name=None):
+    """A CSV ledger for ``day``; each row is (contract, arrears) or (contract, arrears, rent, arrangement, postcode)."""
+    lines = [HEADER]
+    for row in rows:
+        contract, arrears, rent, arrangement, postcode = (*row, "650,00", "nee", "3311AB")[:5] if len(row) == 2 else row
+        address = f"Voorstraat;1;{postcode};Dordrecht"
+        lines.append(f"{day:%Y-%m-%d};{contract};Huurder {contract};{address};{rent};{arrears};{arrangement}")
+    path = tmp_path / (name or f"ledger-{day:%Y%m%d}.csv")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run(world, path, user=None):
+    return import_ledger(user or world.corporation_worker, world.corporation, path, path.name, ImportChannel.UPLOAD)
+
+
+def case_of(world, contract):
+    return Case.objects.get(tenancy__corporation=world.corporation, tenancy__contract_number=contract)
+
+
+def test_signal_established_on_the_reference_date(world, tmp_path, today):
+    day = today - timedelta(days=10)
+    record = run(world, ledger(tmp_path, day, [("A1", "650,00"), ("A2", "649,99"), ("A3", "0")]))
+    assert record.status == ImportStatus.IMPORTED, record.report
+    assert (record.rows_read, record.signals_opened) == (3, 1)
+    case = case_of(world, "A1")
+    assert (case.state, case.established_on, case.referral_due_on) == (State.SIGNAL, day, day + timedelta(days=42))
+    assert case.ledger_import == record and case.covenant == world.covenant
+    assert list(case.events.values_list("action", "actor", "organisation")) == [
+        ("establish_signal", world.corporation_worker.pk, world.corporation.pk)
+    ]
+
+
+def test_signal_resolved_when_paid_or_arrangement_but_not_on_partial_payment(world, tmp_path, today):
+    first = today - timedelta(days=40)
+    run(world, ledger(tmp_path, first, [("P", "1300,00"), ("R", "1300,00"), ("Q", "1300,00")]))
+    second = today - timedelta(days=10)
+    record = run(
+        world, ledger(tmp_path, second, [("P", "0"), ("R", "1300,00", "650,00", "ja", "3311AB"), ("Q", "100,00")])
+    )
+    assert record.signals_resolved == 2
+    paid, arranged, partial = case_of(world, "P"), case_of(world, "R"), case_of(world, "Q")
+    assert (paid.state, paid.resolution, paid.resolved_on) == (State.RESOLVED_BEFORE_REFERRAL, "arrears_paid", second)
+    assert (arranged.state, arranged.resolution) == (State.RESOLVED_BEFORE_REFERRAL, "payment_arrangement")
+    assert partial.state == State.SIGNAL
+    assert paid.events.last().action == "resolve_before_referral"
+
+
+def test_no_second_signal_while_one_is_open(world, tmp_path, today):
+    run(world, ledger(tmp_path, today - timedelta(days=20), [("A", "700")]))
+    record = run(world, ledger(tmp_path, today - timedelta(days=5), [("A", "1400")]))
+    assert record.signals_opened == 0
+    assert Case.objects.filter(tenancy__contract_number="A").count() == 1
+
+
+def test_referred_case_is_not_resolved_by_a_ledger(world, tmp_path, today):
+    run(world, ledger(tmp_path, today - timedelta(days=20), [("A", "700")]))
+    case = case_of(world, "A")
+    services.record_approach(world.corporation_worker, case, channel="letter", approached_on=today, reached=True)
+    services.refer(world.corporation_worker, case, referred_on=today)
+    run(world, ledger(tmp_path, today, [("A", "0")]))
+    case.refresh_from_db()
+    assert case.state == State.REFERRED
+
+
+def test_current_rent_unpaid_in_a_trajectory_when_arrears_grow(world, tmp_path, today):
+    run(world, ledger(tmp_path, today - timedelta(days=60), [("T", "700"), ("U", "700")]))
+    for contract in ["T", "U"]:
+        case = case_of(world, contract)
+        services.record_approach(
+            world.corporation_worker, case, channel="letter", approached_on=today - timedelta(days=59), reached=True
+        )
+        services.refer(world.corporation_worker, case, referred_on=today - timedelta(days=58))
+        services.record_analysis(world.team_worker, case, tenant_reached=True, problems={}, summary_for_corporation="x")
+        services.send_feedback(world.team_worker, case, sent_on=today - timedelta(days=50))
+        services.record_corporation_decision(world.corporation_worker, case, decision=CorporationDecision.AGREED)
+        services.start_care_trajectory(world.team_worker, case, started_on=today - timedelta(days=49), reason="x")
+    run(world, ledger(tmp_path, today - timedelta(days=30), [("T", "700"), ("U", "700")]))
+    record = run(world, ledger(tmp_path, today, [("T", "1350"), ("U", "650")]))
+    assert record.current_rent_breaches == 1
+    grown = case_of(world, "T")
+    assert record.report["current_rent_breaches"] == [grown.pk]
+    checks = CurrentRentCheck.objects.filter(case=grown).order_by("checked_on")
+    assert [(c.paid, c.previous_arrears, c.arrears) for c in checks] == [
+        (True, Decimal("700.00"), Decimal("700.00")),
+        (False, Decimal("700.00"), Decimal("1350.00")),
+    ]
+    assert grown.events.last().details == {"paid": False, "ledger_import": record.pk}
+    assert CurrentRentCheck.objects.filter(case=case_of(world, "U"), paid=False).count() == 0
+
+
+def test_every_snapshot_is_kept(world, tmp_path, today):
+    for days_ago, arrears in [(60, "100"), (30, "700"), (1, "0")]:
+        run(world, ledger(tmp_path, today - timedelta(days=days_ago), [("H", arrears)]))
+    history = TenancySnapshot.objects.filter(tenancy__contract_number="H").order_by("reference_date")
+    assert [s.arrears for s in history] == [Decimal("100"), Decimal("700"), Decimal("0")]
+
+
+def test_tenancy_details_updated_from_the_latest_file(world, tmp_path, today):
+    run(world, ledger(tmp_path, today - timedelta(days=30), [("M", "0", "600,00", "nee", "3311AB")]))
+    run(world, ledger(tmp_path, today, [("M", "0", "625,50", "nee", "3312CD")]))
+    tenancy = Tenancy.objects.get(contract_number="M")
+    assert (tenancy.monthly_rent, tenancy.postcode) == (Decimal("625.50"), "3312CD")
+
+
+def test_invalid_row_changes_nothing_and_reports_every_problem(world, tmp_path, today):
+    run(world, ledger(tmp_path, today - timedelta(days=30), [("A", "700")]))
+    before = (Case.objects.count(), Tenancy.objects.count(), TenancySnapshot.objects.count())
+    bad = ledger(
+        tmp_path,
+        today,
+        [("A", "0"), ("B", "1.2.3"), ("C", "700", "-5", "nee", "3311AB"), ("D", "700", "650", "nee", "99XX")],
+    )
+    record = run(world, bad)
+    assert record.status == ImportStatus.REFUSED
+    assert (Case.objects.count(), Tenancy.objects.count(), TenancySnapshot.objects.count()) == before
+    assert case_of(world, "A").state == State.SIGNAL  # the valid row resolved nothing
+    problems = {(e["row"], e["column"]) for e in record.report["errors"]}
+    assert {(3, "achterstand"), (4, "maandhuur"), (5, "postcode")} <= problems
+    assert record.original.read().decode().startswith("peildatum")  # the original is kept
+
+
+def test_uncovered_postcode_without_municipality_is_a_row_error(world, tmp_path, today):
+    record = run(world, ledger(tmp_path, today, [("Z", "700", "650", "nee", "9999ZZ")]))
+    assert record.status == ImportStatus.REFUSED
+    [error] = record.report["errors"]
+    assert (error["row"], error["column"], error["value"]) == (2, "postcode", "9999ZZ")
+    assert "gemeente" in error["message"]
+
+
+def test_same_file_twice_is_refused(world, tmp_path, today):
+    path = ledger(tmp_path, today, [("A", "700")])
+    assert run(world, path).status == ImportStatus.IMPORTED
+    again = run(world, path)
+    assert again.status == ImportStatus.REFUSED
+    assert "already imported" in again.report["errors"][0]["message"]
+    assert Case.objects.count() == 1
+
+
+def test_second_file_for_the_same_date_is_refused(world, tmp_path, today):
+    run(world, ledger(tmp_path, today, [("A", "700")], name="one.csv"))
+    record = run(world, ledger(tmp_path, today, [("A", "700"), ("B", "900")], name="two.csv"))
+    assert record.status == ImportStatus.REFUSED
+    assert "already imported" in record.report["errors"][0]["message"]
+    assert not Tenancy.objects.filter(contract_number="B").exists()
+
+
+def test_late_file_for_an_earlier_date_is_refused_with_the_reason(world, tmp_path, today):
+    run(world, ledger(tmp_path, today, [("A", "0")]))
+    record = run(world, ledger(tmp_path, today - timedelta(days=30), [("A", "700")]))
+    assert record.status == ImportStatus.REFUSED
+    assert "later date" in record.report["errors"][0]["message"]
+    assert not Case.objects.exists()
+
+
+def test_open_case_missing_from_the_file_is_listed_not_closed(world, tmp_path, today):
+    run(world, ledger(tmp_path, today - timedelta(days=30), [("A", "700"), ("B", "0")]))
+    record = run(world, ledger(tmp_path, today, [("B", "0")]))
+    case = case_of(world, "A")
+    assert record.tenancies_missing == 1
+    assert record.report["missing"] == [{"case": case.pk, "contract_number": "A"}]
+    case.refresh_from_db()
+    assert case.state == State.SIGNAL
+
+
+def test_corporation_user_cannot_import_for_another_corporation(world, tmp_path, today):
+    with pytest.raises(MoveRefused, match="own corporation"):
+        import_ledger(
+            world.other_corporation_worker,
+            world.corporation,
+            ledger(tmp_path, today, [("A", "700")]),
+            "x.csv",
+            ImportChannel.UPLOAD,
+        )
+    assert not LedgerImport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "user", ["team_worker", "social_service_worker", "safe_home_worker", "municipality_user", "functional_admin"]
+)
+def test_other_kinds_of_organisation_cannot_import(world, tmp_path, today, user):
+    with pytest.raises(MoveRefused):
+        import_ledger(
+            getattr(world, user),
+            world.corporation,
+            ledger(tmp_path, today, [("A", "700")]),
+            "x.csv",
+            ImportChannel.UPLOAD,
+        )
+
+
+def test_xlsx_ledger_imports_like_csv(world, tmp_path, today):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.upper().split(";"))
+    sheet.append([today, "X1", "Huurder", "Voorstraat", 1, "3311 AB", "Dordrecht", 650.0, 975.5, "nee"])
+    path = tmp_path / "ledger.xlsx"
+    workbook.save(path)
+    record = run(world, path)
+    assert record.status == ImportStatus.IMPORTED, record.report
+    assert case_of(world, "X1").arrears_amount == Decimal("975.50")
+
+
+# --- The command -----------------------------------------------------------------------------
+
+
+def test_command_prints_a_summary(world, tmp_path, today, capsys):
+    path = ledger(tmp_path, today, [("A", "700"), ("B", "0")])
+    call_command("import_ledger", str(path), corporation=world.corporation.code)
+    out = capsys.readouterr().out
+    assert "imported" in out and "rows read:               2" in out and "signals opened:          1" in out
+
+
+def test_command_json_has_the_same_fields(world, tmp_path, today, capsys):
+    call_command(
+        "import_ledger", str(ledger(tmp_path, today, [("A", "700")])), corporation=world.corporation.code, json=True
+    )
+    result = json.loads(capsys.readouterr().out)
+    assert result["status"] == "imported"
+    assert (result["rows_read"], result["signals_opened"], result["reference_date"]) == (1, 1, today.isoformat())
+
+
+def test_command_refused_file_exits_with_an_error_and_lists_problems(world, tmp_path, today, capsys):
+    path = ledger(tmp_path, today, [("A", "tien euro")])
+    with pytest.raises(CommandError, match="refused"):
+        call_command("import_ledger", str(path), corporation=world.corporation.code)
+    assert "row 2" in capsys.readouterr().out
+
+
+def test_command_unknown_corporation(world, tmp_path, today):
+    with pytest.raises(CommandError, match="No housing corporation"):
+        call_command("import_ledger", str(ledger(tmp_path, today, [("A", "700")])), corporation="nope")
+
+
+# --- The upload page -------------------------------------------------------------------------
+
+
+def test_upload_page_imports_and_shows_the_report(client, world, tmp_path, today):
+    client.force_login(world.corporation_worker)
+    path = ledger(tmp_path, today, [("A", "700"), ("B", "0")])
+    with path.open("rb") as handle:
+        response = client.post("/aanleveringen/", {"file": handle}, follow=True)
+    page = response.content.decode()
+    assert "Het huurbestand is ingelezen." in page
+    assert Case.objects.filter(tenancy__contract_number="A").exists()
+
+
+def test_upload_page_shows_problems_by_row_column_and_value_in_dutch(client, world, tmp_path, today):
+    client.force_login(world.corporation_worker)
+    path = ledger(tmp_path, today, [("A", "tien euro")])
+    with path.open("rb") as handle:
+        page = client.post("/aanleveringen/", {"file": handle}, follow=True).content.decode()
+    assert "Dit bestand is geweigerd" in page
+    assert "<td>2</td><td>achterstand</td><td>tien euro</td>" in page
+
+
+def test_upload_page_closed_to_other_parties(client, world):
+    client.force_login(world.team_worker)
+    assert client.get("/aanleveringen/").status_code == 403
+
+
+def test_import_report_of_another_corporation_does_not_exist(client, world, tmp_path, today):
+    record = run(world, ledger(tmp_path, today, [("A", "700")]))
+    client.force_login(world.other_corporation_worker)
+    assert client.get(f"/aanleveringen/{record.pk}/").status_code == 404
