@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-dev
 
-.PHONY: run install test lint format migrate demo lock messages clean
+.PHONY: run install test lint format migrate demo lock messages clean bench
 
 $(INSTALLED): requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,7 @@ messages: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# Benchmarks: figures and ratios, printed (tests never assert timings). Needs the local PostgreSQL.
+bench: install
+	PYTHONPATH=src $(PY) -m bench.ledger_import

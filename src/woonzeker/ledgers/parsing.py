@@ -35,6 +35,7 @@ errors are spelled as in the file's header.
 
 import contextlib
 import csv
+import functools
 import math
 import os
 import re
@@ -280,6 +281,8 @@ def _utf8_lines(fileobj):
 
 def cell_text(value):
     """A cell as stripped text: '' for an empty cell, ``12`` for a whole number a workbook stores as 12.0."""
+    if type(value) is str:  # every CSV cell: the fast path
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -375,6 +378,31 @@ def parse_email(value):
     except ValidationError:
         raise InvalidValue(_("'%(value)s' is not an e-mail address.") % {"value": value}) from None
     return text
+
+
+def _cached_for_text(parse, size):
+    """``parse`` with its results for text cells remembered.
+
+    A ledger repeats its values: one reference date, a postcode per street,
+    rents and "nee" on most rows. Problems are not remembered (an exception
+    is raised again each time), so every row still gets its own error.
+    """
+    remember = functools.lru_cache(maxsize=size)(parse)
+
+    def cached(value):
+        return remember(value) if type(value) is str else parse(value)
+
+    cached.__doc__ = parse.__doc__
+    return cached
+
+
+ROW_PARSERS = {
+    "peildatum": _cached_for_text(parse_date, 64),
+    "postcode": _cached_for_text(parse_postcode, 1 << 16),
+    "amount": _cached_for_text(parse_amount, 1 << 16),
+    "betalingsregeling": _cached_for_text(parse_yes_no, 64),
+    "huisnummer": _cached_for_text(parse_house_number, 4096),
+}
 
 
 # Checking: the header, every row, and the file as a whole.
@@ -503,7 +531,7 @@ class _Row:
             return default
 
     def amount(self, column):
-        amount = self.get(column, parse_amount, default=None)
+        amount = self.get(column, ROW_PARSERS["amount"], default=None)
         if amount is None:
             return None
         value = self.raw(column)
@@ -521,7 +549,7 @@ class _Row:
 
 def _check_row(row, contracts, other_dates, report):
     """A LedgerRow when the row has no problem, else None; problems go to the report."""
-    reference_date = row.get("peildatum", parse_date, default=None)
+    reference_date = row.get("peildatum", ROW_PARSERS["peildatum"], default=None)
     contract_number = row.get("contractnummer")
     values = {
         "row_number": row.number,
@@ -529,14 +557,14 @@ def _check_row(row, contracts, other_dates, report):
         "contract_number": contract_number,
         "tenant_name": row.get("huurder_naam"),
         "street": row.get("straat"),
-        "house_number": row.get("huisnummer", parse_house_number),
+        "house_number": row.get("huisnummer", ROW_PARSERS["huisnummer"]),
         "house_number_suffix": row.get("huisnummer_toevoeging"),
-        "postcode": row.get("postcode", parse_postcode),
+        "postcode": row.get("postcode", ROW_PARSERS["postcode"]),
         "town": row.get("woonplaats"),
         "municipality": row.get("gemeente"),
         "monthly_rent": row.amount("maandhuur"),
         "arrears": row.amount("achterstand"),
-        "payment_arrangement": row.get("betalingsregeling", parse_yes_no, default=False),
+        "payment_arrangement": row.get("betalingsregeling", ROW_PARSERS["betalingsregeling"], default=False),
         "phone": row.get("telefoon"),
         "email": row.get("email", parse_email),
         "bsn": row.get("bsn", parse_bsn),

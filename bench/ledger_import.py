@@ -1,0 +1,135 @@
+"""Benchmark: importing rent ledgers, against the database's own bulk load of the same file.
+
+For each size and each database it prints, for a first snapshot and a
+follow-up snapshot a month later: rows per second of the full import
+(``manage.py import_ledger``: parse, validate, stage, apply every rule),
+the same for a raw load of the file into a bare table (PostgreSQL ``COPY``;
+SQLite: csv reader and ``executemany``), their ratio, and the peak memory of
+the import process. Run through ``make bench``.
+"""
+
+import csv
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import django
+import psycopg
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "woonzeker.conf.settings")
+django.setup()
+
+from bench.ledgers import HEADER, write_ledgers  # noqa: E402  (needs Django set up)
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "var" / "bench"
+PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
+PG_DB = "woonzeker_bench"
+
+
+def manage(env, *args):
+    result = subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stderr[-2000:]}")
+
+
+def run_import(env, path):
+    """Time one import in its own process, and read its peak memory from the kernel."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "import_ledger", str(path), "--corporation", "merwehaven", "--json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    stdout = process.stdout.read()
+    stderr = process.stderr.read()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"import of {path.name} failed:\n{stdout.decode()[-1500:]}\n{stderr.decode()[-1500:]}")
+    return seconds, usage.ru_maxrss / 1024, stdout.decode()
+
+
+def raw_postgresql(path):
+    with psycopg.connect(f"postgres://postgres@127.0.0.1:5432/{PG_DB}", autocommit=True) as connection:
+        connection.execute("DROP TABLE IF EXISTS raw_ledger")
+        connection.execute(f"CREATE TABLE raw_ledger ({', '.join(f'{c} text' for c in HEADER)})")
+        start = time.perf_counter()
+        copy_sql = "COPY raw_ledger FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true)"
+        with connection.cursor() as cursor, open(path, "rb") as handle, cursor.copy(copy_sql) as copy:
+            while chunk := handle.read(1 << 20):
+                copy.write(chunk)
+        seconds = time.perf_counter() - start
+        connection.execute("DROP TABLE raw_ledger")
+    return seconds
+
+
+def raw_sqlite(path):
+    database = WORK / "raw.sqlite3"
+    database.unlink(missing_ok=True)
+    connection = sqlite3.connect(database)
+    connection.execute(f"CREATE TABLE raw_ledger ({', '.join(f'{c} text' for c in HEADER)})")
+    start = time.perf_counter()
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, delimiter=";")
+        next(reader)
+        with connection:
+            connection.executemany(f"INSERT INTO raw_ledger VALUES ({', '.join('?' * len(HEADER))})", reader)
+    seconds = time.perf_counter() - start
+    connection.close()
+    database.unlink()
+    return seconds
+
+
+def fresh_database(backend):
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "WOONZEKER_VAR_DIR": str(WORK / "var")}
+    env.pop("DATABASE_URL", None)
+    if backend == "postgresql":
+        with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
+            connection.execute(f"CREATE DATABASE {PG_DB}")
+        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
+    else:
+        (WORK / "var").mkdir(parents=True, exist_ok=True)
+        (WORK / "var" / "woonzeker.sqlite3").unlink(missing_ok=True)
+    env["MEDIA_ROOT"] = str(WORK / "media")
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_demo", "--cases", "0")
+    return env
+
+
+def files(rows):
+    first, follow_up = WORK / f"ledger-{rows}-first.csv", WORK / f"ledger-{rows}-follow-up.csv"
+    if not (first.exists() and follow_up.exists()):
+        WORK.mkdir(parents=True, exist_ok=True)
+        write_ledgers(rows, first, follow_up)
+    return first, follow_up
+
+
+def main(sizes, backends):
+    print(
+        f"{'database':<11}{'rows':>10}  {'snapshot':<10}{'import s':>9}{'rows/s':>10}{'raw s':>8}{'raw rows/s':>12}"
+        f"{'ratio':>7}{'peak MB':>9}"
+    )
+    for rows in sizes:
+        first, follow_up = files(rows)
+        for backend in backends:
+            env = fresh_database(backend)
+            for label, path in [("first", first), ("follow-up", follow_up)]:
+                seconds, peak, _out = run_import(env, path)
+                raw = raw_postgresql(path) if backend == "postgresql" else raw_sqlite(path)
+                print(
+                    f"{backend:<11}{rows:>10}  {label:<10}{seconds:>9.1f}{rows / seconds:>10,.0f}{raw:>8.1f}"
+                    f"{rows / raw:>12,.0f}{raw / seconds:>7.2f}{peak:>9.0f}",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    sizes = [int(s) for s in os.environ.get("BENCH_LEDGER_ROWS", "50000,2500000").split(",")]
+    backends = os.environ.get("BENCH_DATABASES", "postgresql,sqlite").split(",")
+    main(sizes, backends)
