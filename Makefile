@@ -4,14 +4,21 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-dev
 
-.PHONY: run install test lint format migrate demo lock messages clean bench
+.PHONY: run install test lint format migrate demo lock messages clean bench browser
 
 $(INSTALLED): requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	touch $(INSTALLED)
 
-install: $(INSTALLED)
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+install: $(INSTALLED) node_modules/.package-lock.json
+
+# Debian's Chromium for the browser tests (never a browser download).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -32,7 +39,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: lint
+test: lint browser
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
@@ -48,7 +55,7 @@ messages: install
 	cd src/woonzeker && ../../$(PY) ../../manage.py compilemessages --locale nl
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var node_modules .pytest_cache .ruff_cache test-artefacts
 
 # Benchmarks: figures and ratios, printed (tests never assert timings). Needs the local PostgreSQL.
 bench: install

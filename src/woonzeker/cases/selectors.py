@@ -3,10 +3,13 @@
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import F, Q, Value, When
+from django.db.models import Count, F, Q, Value, When
 
-from woonzeker.cases.constants import State
+from woonzeker.cases.constants import OPEN_STATES, State
+from woonzeker.cases.deadlines import DeadlineState
 from woonzeker.cases.models import Case
+from woonzeker.covenants.models import Covenant
+from woonzeker.organisations.models import OrganisationKind
 
 
 def with_open_deadline(cases):
@@ -41,3 +44,67 @@ def deadlines_due(today, within_days, cases=None):
         Q(state=State.SIGNAL, referral_due_on__lte=horizon) | Q(state=State.REFERRED, feedback_due_on__lte=horizon)
     )
     return with_open_deadline(due).order_by("due_on", "pk")
+
+
+#: The state in which a case waits for each kind of organisation's promise.
+OWED_IN_STATE = {
+    OrganisationKind.HOUSING_CORPORATION: State.SIGNAL,
+    OrganisationKind.SOCIAL_TEAM: State.REFERRED,
+}
+
+
+def deadline_filter(deadline_state, today):
+    """A Q for open cases whose open promise is in ``deadline_state`` ("overdue", "due_soon", "on_time") today.
+
+    "Due soon" is each covenant's own window (``due_soon_days``); needs ``with_open_deadline``.
+    """
+    if deadline_state == DeadlineState.OVERDUE:
+        return Q(due_on__lt=today)
+    windows = Q()
+    for covenant_id, days in Covenant.objects.values_list("pk", "due_soon_days"):
+        windows |= Q(covenant_id=covenant_id, due_on__lte=today + timedelta(days=days))
+    if deadline_state == DeadlineState.DUE_SOON:
+        return Q(due_on__gte=today) & windows
+    return Q(due_on__gte=today) & ~windows
+
+
+def work_queue(user, cases, today, *, state="", deadline="", team=None, municipality=None, case_worker=None, query=""):
+    """The open cases of ``cases`` (already limited to what ``user`` may see), filtered and ordered:
+    what the user's organisation owes first, soonest deadline first."""
+    cases = with_open_deadline(cases.filter(state__in=OPEN_STATES))
+    if state:
+        cases = cases.filter(state=state)
+    if deadline:
+        cases = cases.filter(deadline_filter(deadline, today))
+    if team:
+        cases = cases.filter(social_team=team)
+    if municipality:
+        cases = cases.filter(municipality=municipality)
+    if case_worker:
+        cases = cases.filter(case_worker=case_worker)
+    if query:
+        cases = cases.filter(search_filter(query))
+    owed_state = OWED_IN_STATE.get(user.organisation_kind)
+    owed_first = models.Case(When(state=owed_state, then=Value(0)), default=Value(1)) if owed_state else Value(1)
+    return cases.annotate(owed_first=owed_first).order_by("owed_first", F("due_on").asc(nulls_last=True), "pk")
+
+
+def search_filter(query):
+    """Name, street, postcode (with or without space) or contract number."""
+    text = query.strip()
+    compact = text.replace(" ", "").upper()
+    return (
+        Q(tenancy__tenant_name__icontains=text)
+        | Q(tenancy__street__icontains=text)
+        | Q(tenancy__postcode__startswith=compact)
+        | Q(tenancy__contract_number__iexact=text)
+    )
+
+
+def queue_counts(cases, today):
+    """Open, overdue and due-soon counts of a filtered queue, in one query."""
+    return cases.aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=deadline_filter(DeadlineState.OVERDUE, today)),
+        due_soon=Count("pk", filter=deadline_filter(DeadlineState.DUE_SOON, today)),
+    )

@@ -1,52 +1,187 @@
-"""Pages for cases: thin, every case read through ``authorization.visible_cases``."""
+"""Pages for cases: thin. Every case is read through ``authorization.visible_cases``; every change
+goes through a form's ``perform``, which calls the service."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F
-from django.shortcuts import get_object_or_404, render
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from woonzeker.accounts.authorization import may_make, visible_cases
-from woonzeker.cases.constants import OPEN_STATES
+from woonzeker.accounts.authorization import MoveRefused, may_make, refusal, visible_cases
+from woonzeker.cases import services
 from woonzeker.cases.deadlines import deadlines_of
+from woonzeker.cases.forms import MOVE_FORMS, NewSignalForm, QueueFilterForm, ReferResidentForm
 from woonzeker.cases.models import Analysis
-from woonzeker.cases.selectors import with_open_deadline
-from woonzeker.cases.workflow import moves_from
+from woonzeker.cases.selectors import queue_counts, work_queue
+from woonzeker.cases.workflow import MOVES, moves_from
 from woonzeker.organisations.models import OrganisationKind
+from woonzeker.organisations.routing import UncoveredAddress, responsible_team
+from woonzeker.tenancies.services import register_tenancy
+
+PAGE_SIZE = 50
 
 
 @login_required
 def case_list(request):
+    """My work: what the user's organisation owes, soonest deadline first."""
     user = request.user
-    if user.organisation_kind == OrganisationKind.MUNICIPALITY or user.organisation_id is None:
+    if user.organisation_kind in (None, OrganisationKind.MUNICIPALITY):
         return render(request, "cases/no_personal_files.html")
-    cases = (
-        with_open_deadline(visible_cases(user).filter(state__in=OPEN_STATES))
-        .select_related("tenancy", "social_team", "corporation")
-        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    today = timezone.localdate()
+    form = QueueFilterForm(request.GET or None, user=user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    cases = work_queue(
+        user,
+        visible_cases(user),
+        today,
+        state=filters.get("state", ""),
+        deadline=filters.get("deadline", ""),
+        team=filters.get("team"),
+        municipality=filters.get("municipality"),
+        case_worker=filters.get("case_worker"),
+        query=filters.get("q", ""),
     )
-    page = Paginator(cases, 50).get_page(request.GET.get("pagina"))
-    return render(request, "cases/case_list.html", {"page": page, "today": timezone.localdate()})
-
-
-@login_required
-def case_detail(request, pk):
-    user = request.user
-    case = get_object_or_404(
-        visible_cases(user).select_related("tenancy", "covenant", "social_team", "corporation", "referred_by"), pk=pk
-    )
-    analysis = Analysis.objects.filter(case=case).prefetch_related("problems").first()
-    is_team = user.organisation_id == case.social_team_id
+    page = Paginator(cases.select_related("tenancy", "social_team", "corporation", "case_worker"), PAGE_SIZE)
+    page = page.get_page(request.GET.get("pagina"))
+    querystring = request.GET.copy()
+    querystring.pop("pagina", None)
     context = {
+        "form": form,
+        "page": page,
+        "counts": queue_counts(cases.order_by(), today),
+        "today": today,
+        "querystring": querystring.urlencode(),
+    }
+    template = "cases/_queue_table.html" if request.headers.get("HX-Request") else "cases/case_list.html"
+    return render(request, template, context)
+
+
+def _visible_case(user, pk):
+    related = ("tenancy", "covenant", "social_team", "corporation", "referred_by", "case_worker", "case_director")
+    return get_object_or_404(visible_cases(user).select_related(*related), pk=pk)
+
+
+def _detail_context(user, case, bound_form=None):
+    today = timezone.localdate()
+    moves = [m for m in moves_from(case.state) if may_make(user, m, case) and m.name in MOVE_FORMS]
+    forms_by_move = {}
+    for move in moves:
+        if bound_form is not None and bound_form.move == move.name:
+            forms_by_move[move.name] = bound_form
+        else:
+            forms_by_move[move.name] = MOVE_FORMS[move.name](case=case, user=user, prefix=move.name)
+    routed_team = None
+    if "refer" in forms_by_move:
+        try:
+            routed_team = responsible_team(case.tenancy.municipality, case.tenancy.postcode)
+        except ValidationError as error:
+            routed_team = error.messages[0]
+    is_team = user.organisation_id == case.social_team_id
+    kind = user.organisation_kind
+    return {
         "case": case,
-        "deadlines": deadlines_of(case, timezone.localdate()),
-        "analysis": analysis,
-        # Internal notes never leave the social team.
+        "deadlines": deadlines_of(case, today),
+        "analysis": Analysis.objects.filter(case=case).prefetch_related("problems").first(),
+        # The analysis summary is for the corporation; internal notes and problem areas never leave the team.
         "show_internal_notes": is_team,
+        # Veilig Thuis follows the status of what it referred, not the content of the analysis.
+        "show_summary": kind != OrganisationKind.SAFE_HOME and (is_team or case.feedback_sent_on is not None),
         "events": case.events.select_related("actor", "organisation"),
         "approaches": case.approaches.all(),
         "involvements": case.involvements.select_related("organisation"),
         "milestones": case.milestones.all(),
-        "moves": [m for m in moves_from(case.state) if may_make(user, m, case)],
+        "arrangements": case.payment_arrangements.all(),
+        "rent_checks": case.current_rent_checks.all(),
+        "actions": [(move, forms_by_move[move.name]) for move in moves],
+        "open_action": bound_form.move if bound_form is not None else "",
+        "routed_team": routed_team,
     }
-    return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+def case_detail(request, pk):
+    case = _visible_case(request.user, pk)
+    return render(request, "cases/case_detail.html", _detail_context(request.user, case))
+
+
+@login_required
+@require_POST
+def perform_move(request, pk, move):
+    """Make one move on a case from its form; on a problem, show the case again with the errors."""
+    case = _visible_case(request.user, pk)
+    if move not in MOVE_FORMS:
+        raise Http404
+    reason = refusal(request.user, MOVES[move], case)
+    if reason:
+        raise PermissionDenied(reason)
+    form = MOVE_FORMS[move](request.POST, case=case, user=request.user, prefix=move)
+    if form.is_valid():
+        try:
+            form.perform()
+        except MoveRefused:
+            raise
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Done: %(move)s.") % {"move": MOVES[move].label})
+            return redirect("cases:detail", pk=case.pk)
+    case.refresh_from_db()
+    return render(request, "cases/case_detail.html", _detail_context(request.user, case, form), status=400)
+
+
+@login_required
+def new_signal(request):
+    """A corporation establishes arrears by hand."""
+    user = request.user
+    reason = refusal(user, MOVES["establish_signal"])
+    if reason:
+        raise PermissionDenied(reason)
+    form = NewSignalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                tenancy = register_tenancy(
+                    corporation=user.organisation,
+                    contract_number=data["contract_number"],
+                    **form.household(),
+                    monthly_rent=data["monthly_rent"],
+                )
+                case = services.establish_signal(
+                    user, tenancy, established_on=data["established_on"], arrears=data["arrears"]
+                )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The signal was recorded. Record your active approach of the tenant next."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/new_signal.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def refer_resident(request):
+    """Veilig Thuis refers a resident with rent arrears to the social team of their address."""
+    user = request.user
+    reason = refusal(user, MOVES["refer_from_safe_home"])
+    if reason:
+        raise PermissionDenied(reason)
+    form = ReferResidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                tenancy = register_tenancy(corporation=data["corporation"], **form.household())
+                case = services.refer_from_safe_home(user, tenancy, referred_on=data["referred_on"], note=data["note"])
+        except UncoveredAddress as error:
+            form.add_error("postcode", error.messages)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The resident was referred to %(team)s.") % {"team": case.social_team})
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/refer_resident.html", {"form": form}, status=400 if form.errors else 200)

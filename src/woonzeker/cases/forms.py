@@ -1,0 +1,290 @@
+"""One form per move of the workflow; each parses input and calls its service, nothing more."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from woonzeker.accounts.models import User
+from woonzeker.cases import services
+from woonzeker.cases.constants import (
+    OPEN_STATES,
+    SIGNAL_WITHDRAWAL_OUTCOMES,
+    ApproachChannel,
+    CorporationDecision,
+    DayPart,
+    InvolvementStatus,
+    MilestoneKind,
+    Outcome,
+    ProblemArea,
+    Resolution,
+    Severity,
+    State,
+)
+from woonzeker.cases.deadlines import DeadlineState
+from woonzeker.forms import DateInput, StyledForm
+from woonzeker.organisations.models import Municipality, Organisation, OrganisationKind
+from woonzeker.tenancies.forms import HouseholdForm
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def _date(label):
+    return forms.DateField(label=label, widget=DateInput(), initial=timezone.localdate)
+
+
+def _yes_no(label):
+    return forms.TypedChoiceField(
+        label=label, choices=YES_NO, widget=forms.RadioSelect, coerce=lambda value: value == "yes"
+    )
+
+
+def _amount(label):
+    return forms.DecimalField(label=label, max_digits=10, decimal_places=2, localize=True, min_value=0)
+
+
+class MoveForm(StyledForm):
+    """A form for one move on one case; ``perform`` calls the service with the cleaned data."""
+
+    def __init__(self, *args, case, user, **kwargs):
+        self.case = case
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def perform(self):
+        getattr(services, self.move)(self.user, self.case, **self.cleaned_data)
+
+
+class RecordApproachForm(MoveForm):
+    move = "record_approach"
+    channel = forms.ChoiceField(label=_("Channel"), choices=ApproachChannel.choices)
+    approached_on = _date(_("Date"))
+    day_part = forms.ChoiceField(label=_("Part of day"), choices=[("", "—"), *DayPart.choices], required=False)
+    reached = _yes_no(_("Was the tenant reached?"))
+    result = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ResolveBeforeReferralForm(MoveForm):
+    move = "resolve_before_referral"
+    resolution = forms.ChoiceField(label=_("Resolution"), choices=Resolution.choices)
+    resolved_on = _date(_("Resolved on"))
+
+
+class WithdrawSignalForm(MoveForm):
+    move = "withdraw_signal"
+    outcome = forms.ChoiceField(
+        label=_("Reason"), choices=[(o.value, o.label) for o in Outcome if o in SIGNAL_WITHDRAWAL_OUTCOMES]
+    )
+    closed_on = _date(_("Closed on"))
+
+
+class ReferForm(MoveForm):
+    move = "refer"
+    referred_on = _date(_("Referred on"))
+    note = forms.CharField(
+        label=_("Note for the social team"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class SendFeedbackForm(MoveForm):
+    move = "send_feedback"
+    sent_on = _date(_("Sent on"))
+
+
+class RecordAnalysisForm(MoveForm):
+    move = "record_analysis"
+    tenant_reached = _yes_no(_("Was the tenant reached?"))
+    summary_for_corporation = forms.CharField(
+        label=_("Summary for the corporation"),
+        help_text=_("The corporation reads this. Leave out health, addiction and other details it does not need."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    internal_notes = forms.CharField(
+        label=_("Internal notes"),
+        help_text=_("Only your team sees these."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for area in ProblemArea:
+            self.fields[f"problem_{area.value}"] = forms.ChoiceField(
+                label=area.label, choices=[("", _("Not assessed")), *Severity.choices], required=False
+            )
+        self._describe_fields()
+
+    def perform(self):
+        data = self.cleaned_data
+        problems = {area.value: data[f"problem_{area.value}"] for area in ProblemArea if data[f"problem_{area.value}"]}
+        services.record_analysis(
+            self.user,
+            self.case,
+            tenant_reached=data["tenant_reached"],
+            problems=problems,
+            summary_for_corporation=data["summary_for_corporation"],
+            internal_notes=data["internal_notes"],
+        )
+
+
+class RecordCorporationDecisionForm(MoveForm):
+    move = "record_corporation_decision"
+    decision = forms.ChoiceField(label=_("Decision"), choices=CorporationDecision.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Required when declining."),
+    )
+
+
+def _team_members(case):
+    return User.objects.filter(organisation_id=case.social_team_id, is_active=True).order_by("first_name", "last_name")
+
+
+class StartCareTrajectoryForm(MoveForm):
+    move = "start_care_trajectory"
+    started_on = _date(_("Started on"))
+    reason = forms.CharField(label=_("Reason for the decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    case_director = forms.ModelChoiceField(label=_("Case director"), queryset=User.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_director"].queryset = _team_members(self.case)
+        self.fields["case_director"].initial = self.user.pk
+
+
+class DecideNoCareTrajectoryForm(MoveForm):
+    move = "decide_no_care_trajectory"
+    reason = forms.CharField(label=_("Reason for the decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    closed_on = _date(_("Closed on"))
+
+
+class CloseCareTrajectoryForm(MoveForm):
+    move = "close_care_trajectory"
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    closed_on = _date(_("Closed on"))
+
+
+class AssignCaseWorkerForm(MoveForm):
+    move = "assign_case_worker"
+    worker = forms.ModelChoiceField(label=_("Case worker"), queryset=User.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = _team_members(self.case)
+
+
+class RequestInvolvementForm(MoveForm):
+    move = "request_involvement"
+    organisation = forms.ModelChoiceField(
+        label=_("Service"),
+        queryset=Organisation.objects.filter(
+            kind__in=[OrganisationKind.SOCIAL_SERVICE, OrganisationKind.HEALTH_SERVICE]
+        ),
+    )
+    question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class UpdateInvolvementForm(MoveForm):
+    move = "update_involvement"
+    status = forms.ChoiceField(
+        label=_("New status"), choices=[("", _("Unchanged")), *InvolvementStatus.choices], required=False
+    )
+    progress = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def perform(self):
+        involvement = self.case.involvements.filter(organisation_id=self.user.organisation_id).order_by("-pk").first()
+        if involvement is None:
+            raise forms.ValidationError(_("Your organisation was not brought into this case."))
+        services.update_involvement(self.user, involvement, **self.cleaned_data)
+
+
+class RecordPaymentArrangementForm(MoveForm):
+    move = "record_payment_arrangement"
+    agreed_on = _date(_("Agreed on"))
+    monthly_amount = _amount(_("Amount per month (€)"))
+    total_amount = _amount(_("Arrears covered (€)"))
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class RecordCurrentRentCheckForm(MoveForm):
+    move = "record_current_rent_check"
+    checked_on = _date(_("Checked on"))
+    paid = _yes_no(_("Was the current rent paid?"))
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class RecordMilestoneForm(MoveForm):
+    move = "record_milestone"
+    kind = forms.ChoiceField(label=_("Milestone"), choices=MilestoneKind.choices)
+    occurred_on = _date(_("Date"))
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+MOVE_FORMS = {
+    form.move: form
+    for form in [
+        RecordApproachForm,
+        ResolveBeforeReferralForm,
+        WithdrawSignalForm,
+        ReferForm,
+        SendFeedbackForm,
+        RecordAnalysisForm,
+        RecordCorporationDecisionForm,
+        StartCareTrajectoryForm,
+        DecideNoCareTrajectoryForm,
+        CloseCareTrajectoryForm,
+        AssignCaseWorkerForm,
+        RequestInvolvementForm,
+        UpdateInvolvementForm,
+        RecordPaymentArrangementForm,
+        RecordCurrentRentCheckForm,
+        RecordMilestoneForm,
+    ]
+}
+
+
+class NewSignalForm(HouseholdForm):
+    """A corporation records arrears by hand (the ledger import does the same in bulk)."""
+
+    contract_number = forms.CharField(label=_("Contract number"), max_length=50)
+    monthly_rent = _amount(_("Monthly rent (€)"))
+    arrears = _amount(_("Arrears (€)"))
+    established_on = _date(_("Arrears established on"))
+    field_order = ["contract_number", *HouseholdForm.base_fields, "monthly_rent", "arrears", "established_on"]
+
+
+class ReferResidentForm(HouseholdForm):
+    """Veilig Thuis refers a resident with rent arrears to the social team of their address."""
+
+    corporation = forms.ModelChoiceField(
+        label=_("Landlord (housing corporation)"),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.HOUSING_CORPORATION),
+        required=False,
+        help_text=_("If known."),
+    )
+    referred_on = _date(_("Referred on"))
+    note = forms.CharField(
+        label=_("Note for the social team"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class QueueFilterForm(StyledForm):
+    q = forms.CharField(label=_("Search"), required=False, help_text=_("Name, address, postcode or contract number"))
+    state = forms.ChoiceField(label=_("State"), required=False)
+    deadline = forms.ChoiceField(label=_("Deadline"), required=False)
+    team = forms.ModelChoiceField(label=_("Social team"), required=False, queryset=Organisation.objects.none())
+    municipality = forms.ModelChoiceField(label=_("Municipality"), required=False, queryset=Municipality.objects.all())
+    case_worker = forms.ModelChoiceField(label=_("Case worker"), required=False, queryset=User.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("All open"))] + [(s.value, s.label) for s in State if s in OPEN_STATES]
+        self.fields["deadline"].choices = [("", _("All"))] + [
+            (d.value, d.label) for d in (DeadlineState.OVERDUE, DeadlineState.DUE_SOON, DeadlineState.ON_TIME)
+        ]
+        self.fields["team"].queryset = Organisation.objects.filter(kind=OrganisationKind.SOCIAL_TEAM)
+        self.fields["case_worker"].queryset = User.objects.filter(
+            organisation_id=user.organisation_id, is_active=True
+        ).order_by("first_name")

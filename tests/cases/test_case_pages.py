@@ -1,0 +1,175 @@
+"""The case pages: each party's moves through forms, refusals, and what each party may read."""
+
+from decimal import Decimal
+
+import pytest
+
+from woonzeker.cases import services
+from woonzeker.cases.constants import State
+
+pytestmark = pytest.mark.django_db
+
+
+def post_move(client, case, move, data):
+    return client.post(f"/dossiers/{case.pk}/{move}/", {f"{move}-{k}": v for k, v in data.items()})
+
+
+def test_move_through_its_form(client, world, make_case, today):
+    case = make_case(State.SIGNAL)
+    client.force_login(world.corporation_worker)
+    response = post_move(
+        client, case, "record_approach", {"channel": "letter", "approached_on": today.isoformat(), "reached": "no"}
+    )
+    assert response.status_code == 302
+    assert case.approaches.get().reached is False
+
+
+def test_invalid_form_is_shown_again_with_the_error_in_dutch(client, world, make_case):
+    case = make_case(State.SIGNAL)
+    client.force_login(world.corporation_worker)
+    response = post_move(client, case, "record_approach", {"channel": "duif", "approached_on": "gisteren"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Herstel het volgende" in page
+    assert 'aria-invalid="true"' in page
+    assert not case.approaches.exists()
+
+
+def test_service_refusal_is_shown_on_the_form(client, world, make_case, today):
+    case = make_case(State.SIGNAL)
+    client.force_login(world.corporation_worker)
+    response = post_move(client, case, "refer", {"referred_on": today.isoformat()})
+    assert response.status_code == 400
+    assert "Leg eerst een actieve benadering van de huurder vast" in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == State.SIGNAL
+
+
+def test_move_of_another_party_is_forbidden(client, world, make_case, today):
+    case = make_case(State.REFERRED)
+    client.force_login(world.corporation_worker)
+    response = post_move(client, case, "send_feedback", {"sent_on": today.isoformat()})
+    assert response.status_code == 403
+
+
+def test_move_on_a_case_not_ones_own_is_not_found(client, world, make_case, today):
+    case = make_case(State.SIGNAL)
+    client.force_login(world.other_corporation_worker)
+    assert post_move(client, case, "record_approach", {"channel": "letter"}).status_code == 404
+
+
+def test_unknown_move_is_not_found(client, world, make_case):
+    case = make_case(State.SIGNAL)
+    client.force_login(world.corporation_worker)
+    assert client.post(f"/dossiers/{case.pk}/establish_signal/").status_code == 404
+
+
+def test_new_signal_page_records_tenancy_and_signal(client, world, today):
+    client.force_login(world.corporation_worker)
+    response = client.post(
+        "/signalen/nieuw/",
+        {
+            "contract_number": "N-1",
+            "tenant_name": "Nel Nieuw",
+            "street": "Singel",
+            "house_number": "3",
+            "postcode": "3312 ab",
+            "town": "Dordrecht",
+            "municipality": world.dordrecht.pk,
+            "monthly_rent": "650,00",
+            "arrears": "1.300,00",
+            "established_on": today.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    case = world.corporation.corporation_cases.get()
+    assert (case.tenancy.postcode, case.arrears_amount, case.state) == ("3312AB", Decimal("1300.00"), State.SIGNAL)
+
+
+def test_new_signal_below_threshold_keeps_nothing(client, world, today):
+    client.force_login(world.corporation_worker)
+    response = client.post(
+        "/signalen/nieuw/",
+        {
+            "contract_number": "N-2",
+            "tenant_name": "Nel Nieuw",
+            "street": "Singel",
+            "house_number": "3",
+            "postcode": "3312AB",
+            "town": "Dordrecht",
+            "municipality": world.dordrecht.pk,
+            "monthly_rent": "650,00",
+            "arrears": "100,00",
+            "established_on": today.isoformat(),
+        },
+    )
+    assert response.status_code == 400
+    assert "ten minste 1 maand(en) huur" in response.content.decode()
+    assert not world.corporation.tenancies.exists()
+
+
+def test_new_signal_page_closed_to_a_team(client, world):
+    client.force_login(world.team_worker)
+    assert client.get("/signalen/nieuw/").status_code == 403
+
+
+def test_refer_resident_page_closed_to_a_corporation(client, world):
+    client.force_login(world.corporation_worker)
+    assert client.get("/aanmelden/").status_code == 403
+
+
+def test_services_read_the_summary_not_the_internal_notes(client, world, make_case):
+    case = make_case(State.CARE_TRAJECTORY)
+    services.request_involvement(world.team_worker, case, organisation=world.social_service)
+    client.force_login(world.social_service_worker)
+    page = client.get(f"/dossiers/{case.pk}/").content.decode()
+    assert "Huurder werkt mee." in page
+    assert "Vertrouwelijk" not in page
+
+
+def test_safe_home_follows_the_status_not_the_analysis(client, world, today):
+    from tests.factories import TenancyFactory
+
+    household = TenancyFactory(corporation=None, contract_number="", municipality=world.dordrecht)
+    case = services.refer_from_safe_home(world.safe_home_worker, household, referred_on=today)
+    services.record_analysis(
+        world.team_worker, case, tenant_reached=True, problems={}, summary_for_corporation="Alleen voor de corporatie."
+    )
+    services.send_feedback(world.team_worker, case, sent_on=today)
+    client.force_login(world.safe_home_worker)
+    page = client.get(f"/dossiers/{case.pk}/").content.decode()
+    assert "Analyse teruggekoppeld" in page
+    assert "Alleen voor de corporatie." not in page
+
+
+def test_queue_counts_and_pages(client, world, make_case):
+    for days in (50, 45, 10):
+        make_case(State.SIGNAL, established_days_ago=days)
+    client.force_login(world.corporation_worker)
+    response = client.get("/?deadline=overdue")
+    assert response.context["counts"] == {"open": 2, "overdue": 2, "due_soon": 0}
+    partial = client.get("/", headers={"HX-Request": "true"}).content.decode()
+    assert '<div id="queue">' in partial and "<html" not in partial  # htmx swaps only the table
+
+
+def test_queue_query_count_does_not_grow_with_the_page(client, world, make_case, django_assert_max_num_queries):
+    for _ in range(12):
+        make_case(State.SIGNAL)
+    client.force_login(world.corporation_worker)
+    with django_assert_max_num_queries(20) as few:
+        client.get("/")
+    for _ in range(12):
+        make_case(State.SIGNAL)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/")
+
+
+def test_form_labels_follow_the_language_of_each_request(client, world):
+    from django.utils import translation
+
+    from woonzeker.cases.forms import QueueFilterForm
+
+    with translation.override("en"):
+        assert str(QueueFilterForm(user=world.team_worker)["q"].label) == "Search"
+    with translation.override("nl"):
+        assert str(QueueFilterForm(user=world.team_worker)["q"].label) == "Zoeken"
