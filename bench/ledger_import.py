@@ -68,6 +68,39 @@ def raw_postgresql(path):
     return seconds
 
 
+def indexed_floor_postgresql(path):
+    """The least the database must do for a first snapshot: load the file and write its rows into
+    copies of the tenancy and snapshot tables with all their indexes and constraints, in SQL alone
+    (no validation, no rules)."""
+    with psycopg.connect(f"postgres://postgres@127.0.0.1:5432/{PG_DB}", autocommit=True) as connection:
+        for table in ("tenancies_tenancy", "ledgers_tenancysnapshot"):
+            connection.execute(f"DROP TABLE IF EXISTS floor_{table}")
+            connection.execute(f"CREATE TABLE floor_{table} (LIKE {table} INCLUDING ALL)")
+        start = time.perf_counter()
+        with connection.transaction():
+            connection.execute(f"CREATE TEMP TABLE raw_ledger ({', '.join(f'{c} text' for c in HEADER)})")
+            copy_sql = "COPY raw_ledger FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true)"
+            with connection.cursor() as cursor, open(path, "rb") as handle, cursor.copy(copy_sql) as copy:
+                while chunk := handle.read(1 << 20):
+                    copy.write(chunk)
+            connection.execute(
+                "INSERT INTO floor_tenancies_tenancy (corporation_id, contract_number, tenant_name, street, "
+                "house_number, house_number_suffix, postcode, town, municipality_id, monthly_rent, phone, email, bsn) "
+                "SELECT 1, contractnummer, huurder_naam, straat, huisnummer, coalesce(huisnummer_toevoeging, ''), "
+                "postcode, woonplaats, 1, replace(maandhuur, ',', '.')::numeric, '', '', '' FROM raw_ledger"
+            )
+            connection.execute(
+                "INSERT INTO floor_ledgers_tenancysnapshot (tenancy_id, ledger_import_id, reference_date, "
+                "monthly_rent, arrears, payment_arrangement) SELECT t.id, 1, r.peildatum::date, t.monthly_rent, "
+                "replace(r.achterstand, ',', '.')::numeric, r.betalingsregeling = 'ja' "
+                "FROM raw_ledger r JOIN floor_tenancies_tenancy t ON t.contract_number = r.contractnummer"
+            )
+        seconds = time.perf_counter() - start
+        for table in ("tenancies_tenancy", "ledgers_tenancysnapshot"):
+            connection.execute(f"DROP TABLE floor_{table}")
+    return seconds
+
+
 def raw_sqlite(path):
     database = WORK / "raw.sqlite3"
     database.unlink(missing_ok=True)

@@ -19,4 +19,5 @@ def summary(record):
         "errors": report.get("errors", []),
         "current_rent_breach_cases": report.get("current_rent_breaches", []),
         "missing": report.get("missing", []),
+        "seconds": report.get("seconds", {}),
     }
