@@ -13,10 +13,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
     ("user", "paths"),
     [
         ("corporation_worker", ["/", "/signalen/nieuw/", "/aanleveringen/", "/?deadline=overdue", "/dossiers/{case}/"]),
-        ("team_coordinator", ["/", "/dossiers/{case}/"]),
+        ("team_coordinator", ["/", "/dossiers/{case}/", "/monitoring/"]),
         ("safe_home_worker", ["/", "/aanmelden/"]),
         ("social_service_worker", ["/"]),
-        ("municipality_user", ["/"]),
+        ("municipality_user", ["/", "/monitoring/", "/monitoring/?periode=term"]),
     ],
 )
 def test_every_page_passes_axe(page, world, make_case, user, paths):

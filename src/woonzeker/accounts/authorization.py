@@ -110,3 +110,18 @@ def visible_ledger_imports(user):
     if not user.is_authenticated or not user.is_active or user.organisation_kind != Kind.HOUSING_CORPORATION:
         return LedgerImport.objects.none()
     return LedgerImport.objects.filter(corporation_id=user.organisation_id)
+
+
+# --- Monitoring ---------------------------------------------------------------------------------
+
+
+def may_view_monitoring(user):
+    """Aggregates, never personal data: for municipality users and every party's coordinators."""
+    if not user.is_authenticated or not user.is_active or not user.organisation_id:
+        return False
+    return user.organisation.kind == Kind.MUNICIPALITY or user.role == "coordinator"
+
+
+def monitored_cases():
+    """The cases monitoring counts: all of them, for aggregates only (``monitoring`` never lists a case)."""
+    return _case_model().objects.all()

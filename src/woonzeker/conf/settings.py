@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "woonzeker.tenancies",
     "woonzeker.cases",
     "woonzeker.ledgers",
+    "woonzeker.monitoring",
     "woonzeker.demo",
 ]
 

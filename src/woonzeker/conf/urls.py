@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("woonzeker.cases.urls")),
     path("aanleveringen/", include("woonzeker.ledgers.urls")),
+    path("monitoring/", include("woonzeker.monitoring.urls")),
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -47,6 +47,12 @@ class Covenant(models.Model):
         help_text=_("A deadline within this many days is shown as due soon."),
     )
 
+    small_count_threshold = models.PositiveSmallIntegerField(
+        _("smallest count shown"),
+        default=5,
+        help_text=_('Monitoring shows counts below this number as "<5", so that no household can be recognised.'),
+    )
+
     # Monitoring baselines named in the agreement.
     baseline_evictions = models.JSONField(
         _("eviction baselines"),

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from woonzeker.monitoring import views
+
+app_name = "monitoring"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export/<slug:key>.csv", views.export, {"extension": "csv"}, name="export_csv"),
+    path("export/<slug:key>.xlsx", views.export, {"extension": "xlsx"}, name="export_xlsx"),
+]

@@ -1,0 +1,61 @@
+"""The monitoring pages and downloads: aggregates only, for municipalities and coordinators."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from woonzeker.accounts.authorization import may_view_monitoring, monitored_cases
+from woonzeker.covenants.models import Covenant
+from woonzeker.exports import csv_response, xlsx_response
+from woonzeker.monitoring.forms import SelectionForm
+from woonzeker.monitoring.periods import parse_period
+from woonzeker.monitoring.tables import dashboard_tables
+
+
+def _selection(request):
+    if not may_view_monitoring(request.user):
+        raise PermissionDenied
+    covenant = Covenant.objects.order_by("-starts_on").first()
+    if covenant is None:
+        raise Http404
+    today = timezone.localdate()
+    form = SelectionForm(request.GET or None, covenant=covenant, today=today)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    period = parse_period(chosen.get("periode"), covenant, today)
+    cases = monitored_cases().filter(covenant=covenant)
+    scope = []
+    for key, field in [("gemeente", "municipality"), ("corporatie", "corporation"), ("team", "social_team")]:
+        if chosen.get(key):
+            cases = cases.filter(**{field: chosen[key]})
+            scope.append(str(chosen[key]))
+    return covenant, today, form, period, cases, scope
+
+
+@login_required
+def dashboard(request):
+    covenant, today, form, period, cases, scope = _selection(request)
+    tables = dashboard_tables(covenant, period, cases, today)
+    context = {
+        "covenant": covenant,
+        "form": form,
+        "period": period,
+        "scope": ", ".join(scope) or covenant.region,
+        "tables": tables,
+        "querystring": request.GET.urlencode(),
+    }
+    return render(request, "monitoring/dashboard.html", context)
+
+
+@login_required
+def export(request, key, extension):
+    covenant, today, _form, period, cases, scope = _selection(request)
+    tables = {table.key: table for table in dashboard_tables(covenant, period, cases, today)}
+    if key not in tables:
+        raise Http404
+    table = tables[key]
+    filename = f"woonzeker-{key}-{period.key}"
+    if extension == "csv":
+        return csv_response(filename, table.headers, table.rows)
+    return xlsx_response(filename, table.title, table.headers, table.rows)

@@ -1,0 +1,82 @@
+"""The dashboard and its downloads: aggregates only, small counts hidden everywhere, for the right people."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from woonzeker.cases.constants import State
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def few_cases(make_case):
+    return [make_case(State.SIGNAL, established_days_ago=3, tenant_name=f"Geheime Huurder {i}") for i in range(3)]
+
+
+def test_municipality_sees_the_dashboard_without_names(client, world, few_cases):
+    client.force_login(world.municipality_user)
+    page = client.get("/monitoring/").content.decode()
+    assert "Monitoring" in page
+    assert "Geheime Huurder" not in page
+    assert "Voorstraat" not in page
+
+
+def test_small_counts_are_hidden_on_the_page(client, world, few_cases):
+    client.force_login(world.municipality_user)
+    page = client.get("/monitoring/").content.decode()
+    assert "&lt;5" in page
+    assert ">3<" not in page
+
+
+def test_small_counts_are_hidden_in_csv_and_xlsx(client, world, few_cases):
+    client.force_login(world.municipality_user)
+    csv_text = client.get("/monitoring/export/funnel.csv").content.decode("utf-8-sig")
+    assert "<5" in csv_text and ";3\r\n" not in csv_text
+    workbook = load_workbook(io.BytesIO(client.get("/monitoring/export/funnel.xlsx").content))
+    values = [cell.value for row in workbook.active.iter_rows() for cell in row]
+    assert "<5" in values and 3 not in values
+
+
+def test_the_threshold_is_a_covenant_setting(client, world, few_cases):
+    world.covenant.small_count_threshold = 3
+    world.covenant.save()
+    client.force_login(world.municipality_user)
+    csv_text = client.get("/monitoring/export/funnel.csv").content.decode("utf-8-sig")
+    assert ";3\r\n" in csv_text
+
+
+def test_coordinators_see_monitoring_case_workers_do_not(client, world):
+    client.force_login(world.team_coordinator)
+    assert client.get("/monitoring/").status_code == 200
+    client.force_login(world.corporation_worker)
+    assert client.get("/monitoring/").status_code == 403
+    assert client.get("/monitoring/export/funnel.csv").status_code == 403
+
+
+def test_drill_down_to_a_municipality(client, world, make_case):
+    for _ in range(6):
+        make_case(State.SIGNAL, established_days_ago=3)
+    client.force_login(world.municipality_user)
+    page = client.get("/monitoring/").content.decode()
+    link = f"gemeente={world.dordrecht.pk}"
+    assert link in page
+    assert "Monitoring: Dordrecht" in client.get(f"/monitoring/?{link}").content.decode()
+
+
+def test_unknown_export_is_not_found(client, world):
+    client.force_login(world.municipality_user)
+    assert client.get("/monitoring/export/names.csv").status_code == 404
+
+
+def test_query_count_of_the_dashboard_is_fixed(client, world, make_case, django_assert_max_num_queries):
+    for days in (13, 20, 60):
+        make_case(State.REFERRED, established_days_ago=days)
+    client.force_login(world.municipality_user)
+    with django_assert_max_num_queries(40) as before:
+        client.get("/monitoring/")
+    for days in (25, 35, 70, 100):
+        make_case(State.CARE_TRAJECTORY, established_days_ago=days)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get("/monitoring/")
