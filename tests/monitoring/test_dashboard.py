@@ -80,3 +80,24 @@ def test_query_count_of_the_dashboard_is_fixed(client, world, make_case, django_
         make_case(State.CARE_TRAJECTORY, established_days_ago=days)
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get("/monitoring/")
+
+
+def test_council_report_is_a_dutch_pdf_with_small_counts_hidden(world, few_cases, today):
+    from woonzeker.cases.models import Case
+    from woonzeker.monitoring.council_report import council_report_pdf
+
+    pdf = council_report_pdf(world.covenant, today.year, Case.objects.all(), today, compress=False)
+    assert pdf.startswith(b"%PDF")
+    assert b"Huisuitzettingen voorkomen in Drechtsteden" in pdf
+    assert b"Signalen huurachterstand" in pdf
+    assert b"(<5)" in pdf
+    assert b"Geheime Huurder" not in pdf
+
+
+def test_council_report_download(client, world, few_cases, today):
+    client.force_login(world.municipality_user)
+    response = client.get(f"/monitoring/raadsrapportage-{today.year}.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    client.force_login(world.corporation_worker)
+    assert client.get(f"/monitoring/raadsrapportage-{today.year}.pdf").status_code == 403

@@ -2,13 +2,14 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from woonzeker.accounts.authorization import may_view_monitoring, monitored_cases
 from woonzeker.covenants.models import Covenant
 from woonzeker.exports import csv_response, xlsx_response
+from woonzeker.monitoring.council_report import council_report_pdf
 from woonzeker.monitoring.forms import SelectionForm
 from woonzeker.monitoring.periods import parse_period
 from woonzeker.monitoring.tables import dashboard_tables
@@ -44,6 +45,7 @@ def dashboard(request):
         "scope": ", ".join(scope) or covenant.region,
         "tables": tables,
         "querystring": request.GET.urlencode(),
+        "year": period.start.year,
     }
     return render(request, "monitoring/dashboard.html", context)
 
@@ -59,3 +61,11 @@ def export(request, key, extension):
     if extension == "csv":
         return csv_response(filename, table.headers, table.rows)
     return xlsx_response(filename, table.title, table.headers, table.rows)
+
+
+@login_required
+def council_report(request, year):
+    covenant, today, _form, _period, cases, _scope = _selection(request)
+    response = HttpResponse(council_report_pdf(covenant, year, cases, today), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="raadsrapportage-{year}.pdf"'
+    return response

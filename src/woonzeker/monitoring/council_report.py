@@ -1,0 +1,125 @@
+"""The annual report for the council: the year's figures, charts and a short explanation of each, as a PDF in Dutch.
+
+Built from the same tables as the dashboard (``tables.py``), so the small
+counts are hidden here exactly as there.
+"""
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+from woonzeker.monitoring import figures
+from woonzeker.monitoring.periods import parse_period
+from woonzeker.monitoring.suppression import shown, shown_share
+from woonzeker.monitoring.tables import dashboard_tables
+
+BLUE = (21, 66, 115)
+
+
+def _latin(text):
+    """The PDF's built-in font knows Latin-1 only: spell the few other characters out."""
+    text = str(text).replace("–", "-").replace("—", "-").replace("€", "EUR").replace("’", "'")
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def explanations(covenant, period, cases, today):
+    """One plain sentence per figure, written from the numbers (as shown, small counts hidden)."""
+    funnel = figures.funnel(cases, period)
+    promises = figures.promises(cases, period, today)
+    evictions = figures.evictions(cases, covenant)
+    referred = funnel["referred_by_corporation"] + funnel["referred_by_safe_home"]
+    texts = {
+        "funnel": _(
+            "In %(period)s the corporations established %(signals)s signals of rent arrears; %(resolved)s were "
+            "resolved before a referral. %(referred)s households were referred to a social team "
+            "(%(safe_home)s by Veilig Thuis), and %(trajectories)s care trajectories started."
+        )
+        % {
+            "period": period.label,
+            "signals": shown(funnel["signals"], covenant),
+            "resolved": shown(funnel["resolved"], covenant),
+            "referred": shown(referred, covenant),
+            "safe_home": shown(funnel["referred_by_safe_home"], covenant),
+            "trajectories": shown(funnel["trajectories"], covenant),
+        },
+        "promises": _(
+            "%(referral)s of the referrals were made within six weeks of the arrears being established, and "
+            "%(analysis)s of the analyses were fed back within two weeks. Open and overdue now: %(overdue)s."
+        )
+        % {
+            "referral": shown_share(promises["referral"]["on_time"], promises["referral"]["total"], covenant),
+            "analysis": shown_share(promises["analysis"]["on_time"], promises["analysis"]["total"], covenant),
+            "overdue": shown(promises["overdue_referrals"] + promises["overdue_analyses"], covenant),
+        },
+        "evictions": _("Evictions recorded in the years of the covenant, beside the baselines of %(baselines)s.")
+        % {"baselines": ", ".join(f"{n} ({year})" for year, n in evictions["baselines"]) or "-"},
+        "outcomes": _("How the cases closed in %(period)s ended.") % {"period": period.label},
+        "condition": _("The corporations' condition for a care trajectory is that the current rent is paid."),
+    }
+    return texts
+
+
+def council_report_pdf(covenant, year, cases, today=None, compress=True):
+    today = today or timezone.localdate()
+    with translation.override("nl"):
+        period = parse_period(str(year), covenant, today)
+        tables = [t for t in dashboard_tables(covenant, period, cases, today) if not t.key.startswith("by_")]
+        texts = explanations(covenant, period, cases, today)
+        pdf = FPDF(format="A4")
+        pdf.set_compression(compress)
+        pdf.set_title(_latin(_("Council report %(year)s") % {"year": year}))
+        pdf.set_author("Woonzeker")
+        pdf.set_auto_page_break(auto=True, margin=15)
+        pdf.add_page()
+        pdf.set_font("helvetica", "B", 18)
+        pdf.set_text_color(*BLUE)
+        title = _("Preventing evictions in %(region)s: %(year)s") % {"region": covenant.region, "year": year}
+        pdf.multi_cell(0, 9, new_x="LMARGIN", new_y="NEXT", text=_latin(title))
+        pdf.set_text_color(0, 0, 0)
+        pdf.set_font("helvetica", "", 10)
+        introduction = _(
+            "%(covenant)s. Report for the council, made on %(date)s. "
+            "Figures only: counts below %(n)s are shown as <%(n)s."
+        ) % {"covenant": covenant.name, "date": today.strftime("%d-%m-%Y"), "n": covenant.small_count_threshold}
+        pdf.multi_cell(0, 5, new_x="LMARGIN", new_y="NEXT", text=_latin(introduction))
+        for table in tables:
+            _section(pdf, table, texts.get(table.key, ""))
+        return bytes(pdf.output())
+
+
+def _section(pdf, table, text):
+    pdf.ln(4)
+    pdf.set_font("helvetica", "B", 13)
+    pdf.set_text_color(*BLUE)
+    pdf.multi_cell(0, 7, new_x="LMARGIN", new_y="NEXT", text=_latin(table.title))
+    pdf.set_text_color(0, 0, 0)
+    if text:
+        pdf.set_font("helvetica", "", 10)
+        pdf.multi_cell(0, 5, new_x="LMARGIN", new_y="NEXT", text=_latin(text))
+    if table.chart:
+        _bars(pdf, table.chart)
+    widths = [80] + [(190 - 80) / max(1, len(table.headers) - 1)] * (len(table.headers) - 1)
+    pdf.set_font("helvetica", "B", 8)
+    for header, width in zip(table.headers, widths, strict=True):
+        pdf.cell(width, 6, _latin(header)[: int(width / 1.7)], border=1)
+    pdf.ln()
+    pdf.set_font("helvetica", "", 9)
+    for row in table.rows:
+        for cell, width in zip(row, widths, strict=True):
+            pdf.cell(width, 6, _latin(cell)[:48], border=1)
+        pdf.ln()
+    if table.note:
+        pdf.set_font("helvetica", "I", 9)
+        pdf.multi_cell(0, 5, new_x="LMARGIN", new_y="NEXT", text=_latin(table.note))
+
+
+def _bars(pdf, chart):
+    largest = max((value for _label, value, _text in chart if value), default=0) or 1
+    pdf.set_font("helvetica", "", 8)
+    for label, value, text in chart:
+        pdf.cell(70, 5, _latin(label)[:45])
+        width = 100 * value / largest if value else 0
+        if width:
+            pdf.set_fill_color(*BLUE)
+            pdf.cell(width, 4, "", fill=True)
+        pdf.cell(20, 5, _latin(text), new_x="LMARGIN", new_y="NEXT")
