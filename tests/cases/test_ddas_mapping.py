@@ -15,7 +15,11 @@ from woonzeker.cases.constants import (
     Resolution,
 )
 
-SCHEMA = json.loads((Path(__file__).parents[2] / "docs/standards/ddas-vroegsignalering-v1.2.schema.json").read_text())
+SCHEMA = json.loads(
+    (
+        Path(__file__).parents[2] / "src/woonzeker/monitoring/standards/ddas-vroegsignalering-v1.2.schema.json"
+    ).read_text()
+)
 ENUMS = SCHEMA["$defs"]
 
 

@@ -125,3 +125,15 @@ def may_view_monitoring(user):
 def monitored_cases():
     """The cases monitoring counts: all of them, for aggregates only (``monitoring`` never lists a case)."""
     return _case_model().objects.all()
+
+
+def may_export_ddas(user):
+    """The DDAS exchange file holds personal data: only a coordinator of a municipality, for that municipality."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.organisation_id is not None
+        and user.organisation.kind == Kind.MUNICIPALITY
+        and user.organisation.municipality_id is not None
+        and user.role == "coordinator"
+    )

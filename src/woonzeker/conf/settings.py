@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "woonzeker.cases",
     "woonzeker.ledgers",
     "woonzeker.monitoring",
+    "woonzeker.audit",
     "woonzeker.demo",
 ]
 

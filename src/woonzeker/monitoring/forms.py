@@ -22,3 +22,16 @@ class SelectionForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["periode"].choices = period_choices(covenant, today)
         self.fields["gemeente"].queryset = covenant.municipalities.all()
+
+
+class DdasExportForm(StyledForm):
+    periode = forms.ChoiceField(label=_("Period"))
+    reden = forms.CharField(
+        label=_("Purpose of this export"),
+        max_length=500,
+        help_text=_("Recorded in the audit trail, e.g. the quarterly delivery to the national statistics office."),
+    )
+
+    def __init__(self, *args, covenant, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["periode"].choices = [c for c in period_choices(covenant, today) if c[0] != "term"]

@@ -2,15 +2,19 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from woonzeker.accounts.authorization import may_view_monitoring, monitored_cases
+from woonzeker.accounts.authorization import may_export_ddas, may_view_monitoring, monitored_cases
+from woonzeker.audit import services as audit
+from woonzeker.audit.models import AuditAction
 from woonzeker.covenants.models import Covenant
 from woonzeker.exports import csv_response, xlsx_response
+from woonzeker.monitoring import ddas
 from woonzeker.monitoring.council_report import council_report_pdf
-from woonzeker.monitoring.forms import SelectionForm
+from woonzeker.monitoring.forms import DdasExportForm, SelectionForm
 from woonzeker.monitoring.periods import parse_period
 from woonzeker.monitoring.tables import dashboard_tables
 
@@ -46,6 +50,7 @@ def dashboard(request):
         "tables": tables,
         "querystring": request.GET.urlencode(),
         "year": period.start.year,
+        "ddas_form": DdasExportForm(covenant=covenant, today=today) if may_export_ddas(request.user) else None,
     }
     return render(request, "monitoring/dashboard.html", context)
 
@@ -68,4 +73,33 @@ def council_report(request, year):
     covenant, today, _form, _period, cases, _scope = _selection(request)
     response = HttpResponse(council_report_pdf(covenant, year, cases, today), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="raadsrapportage-{year}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def ddas_export(request):
+    """The DDAS Vroegsignalering file of the user's municipality; every download is in the audit trail."""
+    if not may_export_ddas(request.user):
+        raise PermissionDenied
+    organisation = request.user.organisation
+    covenant = Covenant.objects.order_by("-starts_on").first()
+    today = timezone.localdate()
+    form = DdasExportForm(request.POST, covenant=covenant, today=today)
+    if not form.is_valid():
+        return render(request, "monitoring/ddas_refused.html", {"form": form}, status=400)
+    period = parse_period(form.cleaned_data["periode"], covenant, today)
+    cases = list(ddas.cases_for(organisation.municipality, period))
+    document = ddas.exchange_file(organisation.municipality, organisation, request.user, period, cases)
+    audit.record(
+        request.user,
+        AuditAction.EXPORT,
+        f"DDAS Vroegsignalering {organisation.municipality} {period.label}",
+        cases=[case.pk for case in cases],
+        reason=form.cleaned_data["reden"],
+        request=request,
+    )
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    filename = f"ddas-{organisation.municipality.cbs_code}-{period.key}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

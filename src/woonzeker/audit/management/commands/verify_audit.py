@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from woonzeker.audit.models import AuditEntry
+from woonzeker.audit.services import first_broken_link
+
+
+class Command(BaseCommand):
+    help = "Check the audit trail's hash chain; report the first broken link."
+
+    def handle(self, *args, **options):
+        broken = first_broken_link()
+        if broken is not None:
+            raise CommandError(
+                f"The audit trail is broken at entry {broken.pk} ({broken.at:%Y-%m-%d %H:%M:%S}, {broken.username}, "
+                f"{broken.action} {broken.what}): its hash does not match its content or the entry before it."
+            )
+        self.stdout.write(self.style.SUCCESS(f"The audit trail holds: {AuditEntry.objects.count()} entries checked."))

@@ -1,0 +1,85 @@
+"""The audit trail: who did what with whose personal data, when and from where. Append-only and
+tamper-evident: every entry carries a hash of its content and of the entry before it."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    READ = "read", _("Read")
+    CHANGE = "change", _("Change")
+    EXPORT = "export", _("Export")
+    PRINT = "print", _("Print")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The audit trail is append-only.")
+
+    def delete(self):
+        raise TypeError("The audit trail is append-only.")
+
+
+class AuditEntry(models.Model):
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Written out, so the entry still says who it was when the account is gone.
+    username = models.CharField(_("user"), max_length=150)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=40, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    what = models.CharField(_("what"), max_length=200)
+    case_ids = models.JSONField(_("cases"), default=list, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["at"]), models.Index(fields=["username", "at"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The audit trail is append-only.")
+
+    def content(self):
+        """What the hash covers: every field but the hashes themselves, in a fixed form."""
+        return json.dumps(
+            {
+                "at": self.at.isoformat(),
+                "user": self.user_id,
+                "username": self.username,
+                "organisation": self.organisation,
+                "role": self.role,
+                "action": self.action,
+                "what": self.what,
+                "case_ids": self.case_ids,
+                "reason": self.reason,
+                "address": self.address,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+
+    def compute_hash(self):
+        return hashlib.sha256((self.previous_hash + self.content()).encode()).hexdigest()
+
+
+class AuditChainHead(models.Model):
+    """One row, locked while an entry is added, so the chain has no forks."""
+
+    last_hash = models.CharField(max_length=64, default="0" * 64)

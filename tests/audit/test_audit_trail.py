@@ -1,0 +1,56 @@
+"""The audit trail is append-only and tamper-evident: verify_audit names the first broken link."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from woonzeker.audit import services as audit
+from woonzeker.audit.models import AuditAction, AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_entries_are_chained(world):
+    first = audit.record(world.municipality_user, AuditAction.EXPORT, "export 1", cases=[3, 1], reason="CBS")
+    second = audit.record(world.team_worker, AuditAction.READ, "case 1", cases=[1])
+    assert first.previous_hash == "0" * 64
+    assert second.previous_hash == first.hash
+    assert (first.username, first.organisation, first.role, first.case_ids) == (
+        world.municipality_user.username,
+        "Gemeente Dordrecht",
+        "coordinator",
+        [1, 3],
+    )
+    assert audit.first_broken_link() is None
+
+
+def test_entries_cannot_be_changed_or_deleted_through_the_application(world):
+    entry = audit.record(world.team_worker, AuditAction.READ, "case 1")
+    entry.reason = "rewritten"
+    with pytest.raises(TypeError):
+        entry.save()
+    with pytest.raises(TypeError):
+        AuditEntry.objects.all().delete()
+    with pytest.raises(TypeError):
+        AuditEntry.objects.update(reason="x")
+
+
+def test_verify_audit_reports_the_first_broken_link(world, capsys):
+    audit.record(world.team_worker, AuditAction.READ, "case 1")
+    tampered = audit.record(world.team_worker, AuditAction.READ, "case 2")
+    audit.record(world.team_worker, AuditAction.READ, "case 3")
+    call_command("verify_audit")
+    assert "holds: 3 entries" in capsys.readouterr().out
+    with connection.cursor() as cursor:  # someone with database access edits an entry
+        cursor.execute("UPDATE audit_auditentry SET what = 'case 99' WHERE id = %s", [tampered.pk])
+    with pytest.raises(CommandError, match=f"broken at entry {tampered.pk}"):
+        call_command("verify_audit")
+
+
+def test_deleted_entry_breaks_the_chain(world):
+    audit.record(world.team_worker, AuditAction.READ, "case 1")
+    removed = audit.record(world.team_worker, AuditAction.READ, "case 2")
+    following = audit.record(world.team_worker, AuditAction.READ, "case 3")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [removed.pk])
+    assert audit.first_broken_link().pk == following.pk
