@@ -8,9 +8,10 @@ import pytest
 from tests.factories import TenancyFactory
 from woonzeker.cases import services
 from woonzeker.cases.constants import MilestoneKind, Outcome, State
-from woonzeker.cases.models import Case
 from woonzeker.monitoring import figures
+from woonzeker.monitoring.figures import Selection
 from woonzeker.monitoring.periods import Period, parse_period
+from woonzeker.monitoring.refresh import refresh_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -45,11 +46,17 @@ def data(world, make_case, today):
     services.record_current_rent_check(world.corporation_worker, cases["trajectory"], checked_on=today, paid=False)
     household = TenancyFactory(corporation=None, contract_number="", municipality=world.dordrecht)
     cases["safe_home"] = services.refer_from_safe_home(world.safe_home_worker, household, referred_on=today)
+    refresh_figures()
     return cases
 
 
-def test_funnel_counts_each_step_by_its_date(data, period):
-    assert figures.funnel(Case.objects.all(), period) == {
+@pytest.fixture
+def selection(world, period):
+    return Selection(world.covenant, period)
+
+
+def test_funnel_counts_each_step_by_its_date(data, selection):
+    assert figures.funnel(selection) == {
         "signals": 9,  # every corporation case was established within the year
         "resolved": 1,
         "referred_by_corporation": 5,  # referred, referred_late, fed_back, trajectory, evicted
@@ -60,13 +67,27 @@ def test_funnel_counts_each_step_by_its_date(data, period):
     }
 
 
-def test_funnel_outside_the_period_is_empty(data, today):
+def test_funnel_outside_the_period_is_empty(data, world, today):
     last_year = Period("old", today - timedelta(days=800), today - timedelta(days=400), "old")
-    assert set(figures.funnel(Case.objects.all(), last_year).values()) == {0}
+    assert set(figures.funnel(Selection(world.covenant, last_year)).values()) == {0}
 
 
-def test_promises_shares_and_days(data, period, today):
-    result = figures.promises(Case.objects.all(), period, today)
+def test_funnel_of_one_team(data, world, selection):
+    other = figures.funnel(Selection(world.covenant, selection.period, social_team=world.other_team))
+    assert other["referred_by_safe_home"] == 0
+    mine = figures.funnel(Selection(world.covenant, selection.period, social_team=world.team))
+    assert (mine["referred_by_corporation"], mine["referred_by_safe_home"]) == (5, 1)
+
+
+def test_figures_are_as_of_the_last_refresh(data, world, make_case, selection):
+    make_case(State.SIGNAL, established_days_ago=1)
+    assert figures.funnel(selection)["signals"] == 9
+    refresh_figures()
+    assert figures.funnel(selection)["signals"] == 10
+
+
+def test_promises_shares_and_days(data, selection, today):
+    result = figures.promises(selection, today)
     # make_case refers on day 10 after establishment: all five on time, median and p90 are 10 days.
     assert result["referral"] == {"total": 5, "on_time": 5, "share_on_time": 100, "median_days": 10, "p90_days": 10}
     # make_case feeds back on day 7 after referral: three within two weeks.
@@ -83,45 +104,47 @@ def test_percentiles_by_nearest_rank():
     assert figures.percentile({4: 10}, 90) == 4
 
 
-def test_late_referral_lowers_the_share(world, make_case, period, today):
+def test_late_referral_lowers_the_share(world, make_case, selection, today):
     case = make_case(State.SIGNAL, established_days_ago=60)
     services.record_approach(world.corporation_worker, case, channel="letter", approached_on=today, reached=True)
     services.refer(world.corporation_worker, case, referred_on=today - timedelta(days=10))  # day 50: late
     make_case(State.REFERRED, established_days_ago=30)  # day 10: on time
-    result = figures.promises(Case.objects.all(), period, today)["referral"]
+    refresh_figures()
+    result = figures.promises(selection, today)["referral"]
     assert (result["total"], result["on_time"], result["share_on_time"]) == (2, 1, 50)
     assert (result["median_days"], result["p90_days"]) == (10, 50)
 
 
-def test_outcomes_list_every_outcome(data, period):
-    result = dict(figures.outcomes(Case.objects.all(), period))
+def test_outcomes_list_every_outcome(data, selection):
+    result = dict(figures.outcomes(selection))
     assert result[Outcome.EVICTED] == 1
     assert sum(result.values()) == 1
     assert len(result) == len(Outcome)
 
 
-def test_current_rent_condition_and_what_followed(data, period):
-    result = figures.current_rent_condition(Case.objects.all(), period)
+def test_current_rent_condition_and_what_followed(data, selection):
+    result = figures.current_rent_condition(selection)
     assert result["trajectories_with_unpaid_rent"] == 2
     assert result["still_running"] == 1
     assert result["closed_by_outcome"] == [(Outcome.EVICTED, 1)]
 
 
-def test_evictions_per_year_beside_the_baselines(data, world, today):
+def test_evictions_per_year_beside_the_baselines(data, world, selection, today):
     world.covenant.baseline_evictions = {"2005": 241, "2014": 137}
-    result = figures.evictions(Case.objects.all(), world.covenant)
+    result = figures.evictions(selection)
     assert result["baselines"] == [(2005, 241), (2014, 137)]
     assert result["years"] == [(today.year, 1, 1)]  # one eviction, of a household known to a team
 
 
-def test_funnel_per_municipality(data, world, period):
+def test_funnel_per_municipality(data, world, selection, period):
     from tests.factories import MunicipalityFactory
 
     zwijndrecht = MunicipalityFactory(name="Zwijndrecht", cbs_code="0642")
     world.covenant.municipalities.add(zwijndrecht)
     tenancy = TenancyFactory(corporation=world.corporation, municipality=zwijndrecht)
     services.establish_signal(world.corporation_worker, tenancy, established_on=period.end, arrears=Decimal("900"))
-    rows = {row["name"]: row["signals"] for row in figures.funnel_by(Case.objects.all(), period, "municipality")}
+    refresh_figures()
+    rows = {row["name"]: row["signals"] for row in figures.funnel_by(selection, "municipality")}
     assert rows == {"Dordrecht": 9, "Zwijndrecht": 1}
 
 

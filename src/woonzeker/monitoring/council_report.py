@@ -22,11 +22,12 @@ def _latin(text):
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-def explanations(covenant, period, cases, today):
+def explanations(selection, today):
     """One plain sentence per figure, written from the numbers (as shown, small counts hidden)."""
-    funnel = figures.funnel(cases, period)
-    promises = figures.promises(cases, period, today)
-    evictions = figures.evictions(cases, covenant)
+    covenant, period = selection.covenant, selection.period
+    funnel = figures.funnel(selection)
+    promises = figures.promises(selection, today)
+    evictions = figures.evictions(selection)
     referred = funnel["referred_by_corporation"] + funnel["referred_by_safe_home"]
     texts = {
         "funnel": _(
@@ -59,12 +60,13 @@ def explanations(covenant, period, cases, today):
     return texts
 
 
-def council_report_pdf(covenant, year, cases, today=None, compress=True):
+def council_report_pdf(covenant, year, scope=None, today=None, compress=True):
+    """The report for ``year``; ``scope`` narrows it to a municipality, corporation or team (see ``Selection``)."""
     today = today or timezone.localdate()
     with translation.override("nl"):
-        period = parse_period(str(year), covenant, today)
-        tables = [t for t in dashboard_tables(covenant, period, cases, today) if not t.key.startswith("by_")]
-        texts = explanations(covenant, period, cases, today)
+        selection = figures.Selection(covenant, parse_period(str(year), covenant, today), **(scope or {}))
+        tables = [t for t in dashboard_tables(selection, today) if not t.key.startswith("by_")]
+        texts = explanations(selection, today)
         pdf = FPDF(format="A4")
         pdf.set_compression(compress)
         pdf.set_title(_latin(_("Council report %(year)s") % {"year": year}))

@@ -30,9 +30,10 @@ def _bars(pairs, covenant):
     ]
 
 
-def funnel_table(covenant, period, cases):
-    counts = figures.funnel(cases, period)
-    pairs = [(str(step.label), counts[step.key]) for step in figures.FUNNEL]
+def funnel_table(selection):
+    covenant, period = selection.covenant, selection.period
+    counts = figures.funnel(selection)
+    pairs = [(str(label), counts[key]) for key, label in figures.FUNNEL]
     return Table(
         key="funnel",
         title=_("The process in %(period)s") % {"period": period.label},
@@ -46,20 +47,21 @@ def funnel_table(covenant, period, cases):
 DRILL_PARAMETER = {"municipality": "gemeente", "corporation": "corporatie", "social_team": "team"}
 
 
-def breakdown_table(covenant, period, cases, dimension, title):
-    steps = figures.FUNNEL
-    found = figures.funnel_by(cases, period, dimension)
+def breakdown_table(selection, dimension, title):
+    covenant = selection.covenant
+    found = figures.funnel_by(selection, dimension)
     return Table(
         key=f"by_{dimension}",
         title=title,
-        headers=[_("Name"), *[str(step.label) for step in steps]],
-        rows=[[row["name"], *[shown(row[step.key], covenant) for step in steps]] for row in found],
+        headers=[_("Name"), *[str(label) for _key, label in figures.FUNNEL]],
+        rows=[[row["name"], *[shown(row[key], covenant) for key, _label in figures.FUNNEL]] for row in found],
         links=[f"{DRILL_PARAMETER[dimension]}={row['id']}" for row in found],
     )
 
 
-def outcomes_table(covenant, period, cases):
-    pairs = [(str(outcome.label), n) for outcome, n in figures.outcomes(cases, period)]
+def outcomes_table(selection):
+    covenant = selection.covenant
+    pairs = [(str(outcome.label), n) for outcome, n in figures.outcomes(selection)]
     return Table(
         key="outcomes",
         title=_("Closed cases by outcome"),
@@ -69,8 +71,9 @@ def outcomes_table(covenant, period, cases):
     )
 
 
-def promises_table(covenant, period, cases, today):
-    result = figures.promises(cases, period, today)
+def promises_table(selection, today):
+    covenant = selection.covenant
+    result = figures.promises(selection, today)
     rows = []
     for key, label in [
         ("referral", _("Referral within six weeks of establishment")),
@@ -100,8 +103,9 @@ def promises_table(covenant, period, cases, today):
     )
 
 
-def condition_table(covenant, period, cases):
-    result = figures.current_rent_condition(cases, period)
+def condition_table(selection):
+    covenant = selection.covenant
+    result = figures.current_rent_condition(selection)
     rows = [
         [
             _("Care trajectories in which the current rent was not paid"),
@@ -118,8 +122,9 @@ def condition_table(covenant, period, cases):
     )
 
 
-def evictions_table(covenant, cases):
-    result = figures.evictions(cases, covenant)
+def evictions_table(selection):
+    covenant = selection.covenant
+    result = figures.evictions(selection)
     rows = [[str(year), n, _("baseline")] for year, n in result["baselines"]]
     rows += [[str(year), shown(n, covenant), shown(known, covenant)] for year, n, known in result["years"]]
     pairs = [(str(year), n) for year, n in result["baselines"]] + [
@@ -135,14 +140,14 @@ def evictions_table(covenant, cases):
     )
 
 
-def dashboard_tables(covenant, period, cases, today):
+def dashboard_tables(selection, today):
     return [
-        funnel_table(covenant, period, cases),
-        promises_table(covenant, period, cases, today),
-        outcomes_table(covenant, period, cases),
-        condition_table(covenant, period, cases),
-        evictions_table(covenant, cases),
-        breakdown_table(covenant, period, cases, "municipality", _("Per municipality")),
-        breakdown_table(covenant, period, cases, "corporation", _("Per housing corporation")),
-        breakdown_table(covenant, period, cases, "social_team", _("Per social team")),
+        funnel_table(selection),
+        promises_table(selection, today),
+        outcomes_table(selection),
+        condition_table(selection),
+        evictions_table(selection),
+        breakdown_table(selection, "municipality", _("Per municipality")),
+        breakdown_table(selection, "corporation", _("Per housing corporation")),
+        breakdown_table(selection, "social_team", _("Per social team")),
     ]

@@ -7,14 +7,16 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from woonzeker.accounts.authorization import may_export_ddas, may_view_monitoring, monitored_cases
+from woonzeker.accounts.authorization import may_export_ddas, may_view_monitoring
 from woonzeker.audit import services as audit
 from woonzeker.audit.models import AuditAction
 from woonzeker.covenants.models import Covenant
 from woonzeker.exports import csv_response, xlsx_response
 from woonzeker.monitoring import ddas
 from woonzeker.monitoring.council_report import council_report_pdf
+from woonzeker.monitoring.figures import Selection
 from woonzeker.monitoring.forms import DdasExportForm, SelectionForm
+from woonzeker.monitoring.models import Refresh
 from woonzeker.monitoring.periods import parse_period
 from woonzeker.monitoring.tables import dashboard_tables
 
@@ -29,24 +31,27 @@ def _selection(request):
     form = SelectionForm(request.GET or None, covenant=covenant, today=today)
     chosen = form.cleaned_data if form.is_valid() else {}
     period = parse_period(chosen.get("periode"), covenant, today)
-    cases = monitored_cases().filter(covenant=covenant)
-    scope = []
-    for key, field in [("gemeente", "municipality"), ("corporatie", "corporation"), ("team", "social_team")]:
-        if chosen.get(key):
-            cases = cases.filter(**{field: chosen[key]})
-            scope.append(str(chosen[key]))
-    return covenant, today, form, period, cases, scope
+    selection = Selection(
+        covenant,
+        period,
+        municipality=chosen.get("gemeente"),
+        corporation=chosen.get("corporatie"),
+        social_team=chosen.get("team"),
+    )
+    return today, form, selection
 
 
 @login_required
 def dashboard(request):
-    covenant, today, form, period, cases, scope = _selection(request)
-    tables = dashboard_tables(covenant, period, cases, today)
+    today, form, selection = _selection(request)
+    covenant, period = selection.covenant, selection.period
+    tables = dashboard_tables(selection, today)
     context = {
         "covenant": covenant,
         "form": form,
         "period": period,
-        "scope": ", ".join(scope) or covenant.region,
+        "scope": ", ".join(str(v) for v in selection.scope().values()) or covenant.region,
+        "refreshed": Refresh.objects.order_by("-refreshed_at").first(),
         "tables": tables,
         "querystring": request.GET.urlencode(),
         "year": period.start.year,
@@ -57,8 +62,9 @@ def dashboard(request):
 
 @login_required
 def export(request, key, extension):
-    covenant, today, _form, period, cases, scope = _selection(request)
-    tables = {table.key: table for table in dashboard_tables(covenant, period, cases, today)}
+    today, _form, selection = _selection(request)
+    period = selection.period
+    tables = {table.key: table for table in dashboard_tables(selection, today)}
     if key not in tables:
         raise Http404
     table = tables[key]
@@ -70,8 +76,9 @@ def export(request, key, extension):
 
 @login_required
 def council_report(request, year):
-    covenant, today, _form, _period, cases, _scope = _selection(request)
-    response = HttpResponse(council_report_pdf(covenant, year, cases, today), content_type="application/pdf")
+    today, _form, selection = _selection(request)
+    pdf = council_report_pdf(selection.covenant, year, selection.scope(), today)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="raadsrapportage-{year}.pdf"'
     return response
 

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from woonzeker.demo.cases import DEMO_PASSWORD, load_demo_cases, load_demo_users
 from woonzeker.demo.drechtsteden import load_covenant
+from woonzeker.monitoring.refresh import refresh_figures
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             covenant = load_covenant()
             users = load_demo_users()
             created = load_demo_cases(covenant, users, options["cases"], options["seed"])
+            refresh_figures()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {covenant.name}; {created} new cases."))
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
