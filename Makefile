@@ -59,4 +59,5 @@ clean:
 
 # Benchmarks: figures and ratios, printed (tests never assert timings). Needs the local PostgreSQL.
 bench: install
-	PYTHONPATH=src $(PY) -m bench.ledger_import
+	PYTHONPATH=src:. $(PY) -m bench.ledger_import
+	PYTHONPATH=src:. $(PY) -m bench.monitoring_dashboard

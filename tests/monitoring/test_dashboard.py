@@ -1,6 +1,7 @@
 """The dashboard and its downloads: aggregates only, small counts hidden everywhere, for the right people."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -58,7 +59,7 @@ def test_coordinators_see_monitoring_case_workers_do_not(client, world):
     assert client.get("/monitoring/export/funnel.csv").status_code == 403
 
 
-def test_drill_down_to_a_municipality(client, world, make_case):
+def test_drill_down_to_a_municipality(client, world, make_case, today):
     for _ in range(6):
         make_case(State.SIGNAL, established_days_ago=3)
     refresh_figures()
@@ -66,7 +67,10 @@ def test_drill_down_to_a_municipality(client, world, make_case):
     page = client.get("/monitoring/").content.decode()
     link = f"gemeente={world.dordrecht.pk}"
     assert link in page
-    assert "Monitoring: Dordrecht" in client.get(f"/monitoring/?{link}").content.decode()
+    year = (today - timedelta(days=3)).year
+    page = client.get(f"/monitoring/?periode={year}&{link}").content.decode()
+    assert "Monitoring: Dordrecht" in page
+    assert f"periode={year}&amp;gemeente={world.dordrecht.pk}&amp;corporatie={world.corporation.pk}" in page
 
 
 def test_unknown_export_is_not_found(client, world):

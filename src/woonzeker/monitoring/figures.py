@@ -15,8 +15,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from woonzeker.accounts.authorization import monitored_cases
-from woonzeker.cases.constants import MilestoneKind, Outcome, State
-from woonzeker.cases.models import Milestone
+from woonzeker.cases.constants import Outcome, State
 from woonzeker.cases.selectors import deadlines_due
 from woonzeker.monitoring.models import PromiseDays, StepCount
 
@@ -54,11 +53,12 @@ class Selection:
             if value is not None
         }
 
-    def counts(self, model):
-        """The kept counts of ``model`` for this selection and period."""
-        return model.objects.filter(
-            covenant=self.covenant, day__range=(self.period.start, self.period.end), **self.scope()
-        )
+    def counts(self, model, whole_history=False):
+        """The kept monthly counts of ``model`` for this selection, in its period (whole months)."""
+        counts = model.objects.filter(covenant=self.covenant, **self.scope())
+        if whole_history:
+            return counts
+        return counts.filter(month__range=(self.period.start.replace(day=1), self.period.end))
 
     def cases(self):
         """The live cases of this selection (for the figures that cannot wait a night)."""
@@ -147,31 +147,47 @@ def promises(selection, today):
 
 
 def current_rent_condition(selection):
-    """Care trajectories in which the current rent was found unpaid within the period, and what followed."""
-    period = selection.period
-    breached = selection.cases().filter(
-        current_rent_checks__paid=False, current_rent_checks__checked_on__range=(period.start, period.end)
+    """Care trajectories in which the current rent was first found unpaid within the period, and what followed."""
+    followed = defaultdict(int)
+    closed = defaultdict(int)
+    found = (
+        selection.counts(StepCount)
+        .filter(step__startswith="unpaid_rent:")
+        .values_list("step")
+        .annotate(n=Sum("count"))
+        .order_by()
     )
-    followed = dict(breached.values_list("state").annotate(n=Count("pk", distinct=True)).order_by())
-    closed = dict(
-        breached.filter(state=State.CLOSED).values_list("outcome").annotate(n=Count("pk", distinct=True)).order_by()
-    )
+    for step, n in found:
+        _prefix, state, outcome = step.split(":")
+        followed[state] += n
+        if state == State.CLOSED:
+            closed[outcome] += n
     return {
         "trajectories_with_unpaid_rent": sum(followed.values()),
-        "still_running": followed.get(State.CARE_TRAJECTORY, 0),
-        "closed_by_outcome": [(o, closed[o.value]) for o in Outcome if closed.get(o.value)],
+        "still_running": followed[State.CARE_TRAJECTORY],
+        "closed_by_outcome": [(o, closed[o.value]) for o in Outcome if closed[o.value]],
     }
 
 
 def evictions(selection):
-    """Executed evictions per year, beside the covenant's baselines, and how many of those households
-    had been referred to a social team."""
-    executed = Milestone.objects.filter(case__in=selection.cases(), kind=MilestoneKind.EVICTION_EXECUTED)
-    per_year = executed.annotate(year=ExtractYear("occurred_on")).values_list("year")
-    counted = dict(per_year.annotate(n=Count("case", distinct=True)).order_by())
-    known = dict(per_year.filter(case__referred_on__isnull=False).annotate(n=Count("case", distinct=True)).order_by())
+    """Executed evictions per year (all years), beside the covenant's baselines, and how many of those
+    households had been referred to a social team."""
+    per_year = defaultdict(int)
+    known = defaultdict(int)
+    found = (
+        selection.counts(StepCount, whole_history=True)
+        .filter(step__startswith="evicted")
+        .annotate(year=ExtractYear("month"))
+        .values_list("year", "step")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    for year, step, n in found:
+        per_year[year] += n
+        if step == "evicted:known":
+            known[year] += n
     baselines = {int(year): n for year, n in (selection.covenant.baseline_evictions or {}).items()}
     return {
         "baselines": sorted(baselines.items()),
-        "years": [(year, counted[year], known.get(year, 0)) for year in sorted(counted)],
+        "years": [(year, per_year[year], known[year]) for year in sorted(per_year)],
     }

@@ -1,4 +1,4 @@
-"""Figures kept ready for monitoring: counts per day, never a case.
+"""Figures kept ready for monitoring: counts per month, never a case.
 
 ``refresh.refresh_figures`` rebuilds these tables from the cases with a few
 GROUP BY statements (nightly through ``run_daily``, after ``load_demo``, or
@@ -24,27 +24,28 @@ class Dimensions(models.Model):
 
 
 class StepCount(Dimensions):
-    """How many cases took a step of the process (see ``figures.FUNNEL``) on a day; closed cases per outcome."""
+    """How many cases took a step of the process in a month (``refresh.STEPS``): the funnel, closed cases
+    per outcome, first unpaid current rent per state and outcome, executed evictions."""
 
-    day = models.DateField()
-    step = models.CharField(max_length=60)
+    month = models.DateField()  # the first day of the month
+    step = models.CharField(max_length=80)
     count = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["covenant", "day"])]
+        indexes = [models.Index(fields=["covenant", "month"])]
 
 
 class PromiseDays(Dimensions):
-    """How many promises were fulfilled on a day after how many days, and whether on time."""
+    """How many promises were fulfilled in a month after how many days, and whether on time."""
 
     promise = models.CharField(max_length=20)  # "referral" or "analysis"
-    day = models.DateField()
+    month = models.DateField()
     days = models.IntegerField()
     on_time = models.BooleanField()
     count = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["covenant", "promise", "day"])]
+        indexes = [models.Index(fields=["covenant", "promise", "month"])]
 
 
 class Refresh(models.Model):

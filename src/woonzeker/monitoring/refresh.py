@@ -3,11 +3,12 @@
 import time
 
 from django.db import connection, models, transaction
-from django.db.models import Count, ExpressionWrapper, F, Q, Value
+from django.db.models import Count, ExpressionWrapper, F, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat, TruncMonth
 from django.utils import timezone
 
-from woonzeker.cases.constants import ReferralSource, State
-from woonzeker.cases.models import Case
+from woonzeker.cases.constants import MilestoneKind, ReferralSource, State
+from woonzeker.cases.models import Case, CurrentRentCheck, Milestone
 from woonzeker.monitoring.days import DaysBetween
 from woonzeker.monitoring.models import PromiseDays, Refresh, StepCount
 
@@ -38,45 +39,58 @@ def _insert_select(model, columns, queryset):
         cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) {sql}", params)  # noqa: S608
 
 
+def _count_steps(cases, day, step):
+    """Add to StepCount how many of ``cases`` took ``step`` per month of ``day``, per dimension."""
+    _insert_select(
+        StepCount,
+        [*DIMENSIONS, "month", "step", "count"],
+        cases.values(*DIMENSIONS)
+        .annotate(month=TruncMonth(day, output_field=models.DateField()), step_name=step)
+        .values(*DIMENSIONS, "month", "step_name")
+        .annotate(count=Count("pk"))
+        .values_list(*DIMENSIONS, "month", "step_name", "count")
+        .order_by(),
+    )
+
+
 @transaction.atomic
 def refresh_figures():
     """Replace the monitoring figures with counts over every case; returns the ``Refresh`` record."""
     start = time.perf_counter()
     StepCount.objects.all().delete()
     PromiseDays.objects.all().delete()
-    step_columns = [*DIMENSIONS, "day", "step", "count"]
     for step, date_field, condition in STEPS:
-        _insert_select(
-            StepCount,
-            step_columns,
-            Case.objects.filter(condition, **{f"{date_field}__isnull": False})
-            .values(*DIMENSIONS)
-            .annotate(day=F(date_field), step=Value(step), count=Count("pk"))
-            .values_list(*DIMENSIONS, "day", "step", "count")
-            .order_by(),
-        )
-    _insert_select(
-        StepCount,
-        step_columns,
-        Case.objects.filter(state=State.CLOSED, closed_on__isnull=False)
-        .values(*DIMENSIONS, "closed_on", "outcome")
-        .annotate(count=Count("pk"))
-        .values_list(*DIMENSIONS, "closed_on", models.functions.Concat(Value("outcome:"), "outcome"), "count")
-        .order_by(),
-    )
+        _count_steps(Case.objects.filter(condition, **{f"{date_field}__isnull": False}), F(date_field), Value(step))
+    # Closed cases by outcome.
+    closed = Case.objects.filter(state=State.CLOSED, closed_on__isnull=False)
+    _count_steps(closed, F("closed_on"), Concat(Value("outcome:"), "outcome"))
+    # The condition: care trajectories by the month the current rent was first found unpaid, and what followed.
+    first_unpaid = CurrentRentCheck.objects.filter(case=OuterRef("pk"), paid=False).values("case")
+    first_unpaid = first_unpaid.annotate(first=Min("checked_on")).values("first")
+    breached = Case.objects.annotate(first_unpaid=Subquery(first_unpaid)).filter(first_unpaid__isnull=False)
+    _count_steps(breached, F("first_unpaid"), Concat(Value("unpaid_rent:"), "state", Value(":"), "outcome"))
+    # Executed evictions, and whether the household had been referred to a social team.
+    executed = Milestone.objects.filter(case=OuterRef("pk"), kind=MilestoneKind.EVICTION_EXECUTED).values("case")
+    executed = executed.annotate(first=Min("occurred_on")).values("first")
+    evicted = Case.objects.annotate(evicted_on=Subquery(executed)).filter(evicted_on__isnull=False)
+    _count_steps(evicted.filter(referred_on__isnull=True), F("evicted_on"), Value("evicted"))
+    _count_steps(evicted.filter(referred_on__isnull=False), F("evicted_on"), Value("evicted:known"))
     for promise, started, fulfilled, due, condition in PROMISES:
         on_time = ExpressionWrapper(Q(**{f"{fulfilled}__lte": F(due)}), output_field=models.BooleanField())
         _insert_select(
             PromiseDays,
-            [*DIMENSIONS, "promise", "day", "days", "on_time", "count"],
+            [*DIMENSIONS, "promise", "month", "days", "on_time", "count"],
             Case.objects.filter(condition, **{f"{started}__isnull": False, f"{fulfilled}__isnull": False})
             .values(*DIMENSIONS)
             .annotate(
-                promise=Value(promise), day=F(fulfilled), days=DaysBetween(F(started), F(fulfilled)), on_time=on_time
+                promise=Value(promise),
+                month=TruncMonth(fulfilled),
+                days=DaysBetween(F(started), F(fulfilled)),
+                on_time=on_time,
             )
-            .values(*DIMENSIONS, "promise", "day", "days", "on_time")
+            .values(*DIMENSIONS, "promise", "month", "days", "on_time")
             .annotate(count=Count("pk"))
-            .values_list(*DIMENSIONS, "promise", "day", "days", "on_time", "count")
+            .values_list(*DIMENSIONS, "promise", "month", "days", "on_time", "count")
             .order_by(),
         )
     return Refresh.objects.create(

@@ -19,7 +19,7 @@ class Table:
     headers: list
     rows: list = field(default_factory=list)  # each: [label, value, ...] with values as shown
     chart: list = field(default_factory=list)  # (label, number to draw or None, text) for a bar chart
-    links: list = field(default_factory=list)  # per row, the query that drills down into it
+    links: list = field(default_factory=list)  # per row, (query parameter, value) that drills down into it
     note: str = ""
 
 
@@ -55,7 +55,7 @@ def breakdown_table(selection, dimension, title):
         title=title,
         headers=[_("Name"), *[str(label) for _key, label in figures.FUNNEL]],
         rows=[[row["name"], *[shown(row[key], covenant) for key, _label in figures.FUNNEL]] for row in found],
-        links=[f"{DRILL_PARAMETER[dimension]}={row['id']}" for row in found],
+        links=[(DRILL_PARAMETER[dimension], row["id"]) for row in found],
     )
 
 

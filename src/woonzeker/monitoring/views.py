@@ -41,11 +41,20 @@ def _selection(request):
     return today, form, selection
 
 
+def _narrowed(query, parameter, value):
+    query = query.copy()
+    query[parameter] = value
+    return query.urlencode()
+
+
 @login_required
 def dashboard(request):
     today, form, selection = _selection(request)
     covenant, period = selection.covenant, selection.period
     tables = dashboard_tables(selection, today)
+    for table in tables:
+        # A drill-down keeps the period and the selection so far, and narrows it further.
+        table.links = [_narrowed(request.GET, parameter, value) for parameter, value in table.links]
     context = {
         "covenant": covenant,
         "form": form,
