@@ -54,3 +54,55 @@ def test_deleted_entry_breaks_the_chain(world):
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [removed.pk])
     assert audit.first_broken_link().pk == following.pk
+
+
+def test_reading_a_case_is_logged_with_who_and_from_where(client, world, make_case):
+    from woonzeker.cases.constants import State
+
+    case = make_case(State.REFERRED)
+    client.force_login(world.team_worker)
+    client.get(f"/dossiers/{case.pk}/", REMOTE_ADDR="10.1.2.3")
+    entry = AuditEntry.objects.last()
+    assert (entry.username, entry.organisation, entry.action, entry.case_ids, entry.address) == (
+        world.team_worker.username,
+        "Wijkteam Noord",
+        "read",
+        [case.pk],
+        "10.1.2.3",
+    )
+
+
+def test_a_list_logs_which_records_were_shown(client, world, make_case):
+    from woonzeker.cases.constants import State
+
+    shown = [make_case(State.SIGNAL).pk for _ in range(3)]
+    client.force_login(world.corporation_worker)
+    client.get("/")
+    entry = AuditEntry.objects.last()
+    assert (entry.what, entry.case_ids) == ("work queue", sorted(shown))
+
+
+def test_a_change_is_logged(client, world, make_case, today):
+    from woonzeker.cases.constants import State
+
+    case = make_case(State.SIGNAL)
+    client.force_login(world.corporation_worker)
+    client.post(
+        f"/dossiers/{case.pk}/record_approach/",
+        {
+            "record_approach-channel": "letter",
+            "record_approach-approached_on": today.isoformat(),
+            "record_approach-reached": "yes",
+        },
+    )
+    entry = AuditEntry.objects.last()
+    assert (entry.action, entry.what) == ("change", f"case {case.pk}: record_approach")
+
+
+def test_a_forbidden_read_is_not_a_read(client, world, make_case):
+    from woonzeker.cases.constants import State
+
+    case = make_case(State.SIGNAL)
+    client.force_login(world.other_corporation_worker)
+    assert client.get(f"/dossiers/{case.pk}/").status_code == 404
+    assert not any(case.pk in entry.case_ids for entry in AuditEntry.objects.all())

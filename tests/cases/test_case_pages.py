@@ -156,7 +156,7 @@ def test_queue_query_count_does_not_grow_with_the_page(client, world, make_case,
     for _ in range(12):
         make_case(State.SIGNAL)
     client.force_login(world.corporation_worker)
-    with django_assert_max_num_queries(20) as few:
+    with django_assert_max_num_queries(30) as few:
         client.get("/")
     for _ in range(12):
         make_case(State.SIGNAL)

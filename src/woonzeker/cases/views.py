@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from woonzeker.accounts.authorization import MoveRefused, may_make, refusal, visible_cases
+from woonzeker.audit import services as audit
+from woonzeker.audit.models import AuditAction
 from woonzeker.cases import services
 from woonzeker.cases.deadlines import deadlines_of
 from woonzeker.cases.forms import MOVE_FORMS, NewSignalForm, QueueFilterForm, ReferResidentForm
@@ -50,6 +52,7 @@ def case_list(request):
     page = page.get_page(request.GET.get("pagina"))
     querystring = request.GET.copy()
     querystring.pop("pagina", None)
+    audit.record(user, AuditAction.READ, "work queue", cases=[case.pk for case in page.object_list], request=request)
     context = {
         "form": form,
         "page": page,
@@ -106,6 +109,7 @@ def _detail_context(user, case, bound_form=None):
 @login_required
 def case_detail(request, pk):
     case = _visible_case(request.user, pk)
+    audit.record(request.user, AuditAction.READ, f"case {case.pk}", cases=[case.pk], request=request)
     return render(request, "cases/case_detail.html", _detail_context(request.user, case))
 
 
@@ -128,6 +132,7 @@ def perform_move(request, pk, move):
         except ValidationError as error:
             form.add_service_error(error)
         else:
+            audit.record(request.user, AuditAction.CHANGE, f"case {case.pk}: {move}", cases=[case.pk], request=request)
             messages.success(request, _("Done: %(move)s.") % {"move": MOVES[move].label})
             return redirect("cases:detail", pk=case.pk)
     case.refresh_from_db()
@@ -158,6 +163,9 @@ def new_signal(request):
         except ValidationError as error:
             form.add_service_error(error)
         else:
+            audit.record(
+                user, AuditAction.CHANGE, f"case {case.pk}: establish_signal", cases=[case.pk], request=request
+            )
             messages.success(request, _("The signal was recorded. Record your active approach of the tenant next."))
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/new_signal.html", {"form": form}, status=400 if form.errors else 200)

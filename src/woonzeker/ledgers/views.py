@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
 from woonzeker.accounts.authorization import ledger_import_refusal, visible_ledger_imports
+from woonzeker.audit import services as audit
+from woonzeker.audit.models import AuditAction
 from woonzeker.ledgers.forms import LedgerUploadForm
 from woonzeker.ledgers.importing import import_ledger
 from woonzeker.ledgers.models import ImportChannel
@@ -21,6 +23,9 @@ def ledger_imports(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         record = import_ledger(user, user.organisation, upload, upload.name, ImportChannel.UPLOAD)
+        audit.record(
+            user, AuditAction.CHANGE, f"ledger import {record.pk} ({record.get_status_display()})", request=request
+        )
         return redirect("ledgers:detail", pk=record.pk)
     imports = visible_ledger_imports(user).select_related("imported_by")[:50]
     return render(request, "ledgers/ledger_imports.html", {"form": form, "imports": imports})
@@ -29,4 +34,7 @@ def ledger_imports(request):
 @login_required
 def ledger_import_detail(request, pk):
     record = get_object_or_404(visible_ledger_imports(request.user).select_related("corporation"), pk=pk)
-    return render(request, "ledgers/ledger_import_detail.html", {"record": record, "result": summary(record)})
+    result = summary(record)
+    listed = [m["case"] for m in result["missing"]] + result["current_rent_breach_cases"]
+    audit.record(request.user, AuditAction.READ, f"ledger import {record.pk} report", cases=listed, request=request)
+    return render(request, "ledgers/ledger_import_detail.html", {"record": record, "result": result})
