@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-dev
 
-.PHONY: run install test lint format migrate demo lock messages clean bench browser
+.PHONY: run install test lint format migrate demo lock messages clean bench browser schema
 
 $(INSTALLED): requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ format: install
 test: lint browser
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+
+# Regenerate the committed OpenAPI schema after changing the API (a test checks they match).
+schema: install
+	$(PY) manage.py spectacular --file docs/openapi.yaml --lang en
 
 # Re-pin the dependencies after editing requirements/*.in.
 lock:

@@ -47,6 +47,19 @@ def may_see(user, case):
     return visible_cases(user).filter(pk=case.pk).exists()
 
 
+def may_read_internal_notes(user, case):
+    """Internal notes and problem areas never leave the social team."""
+    return user.organisation_id is not None and user.organisation_id == case.social_team_id
+
+
+def may_read_feedback_summary(user, case):
+    """The summary is written for the corporation, and read by the team and the services brought in;
+    Veilig Thuis follows the status of what it referred, not the content of the analysis."""
+    if may_read_internal_notes(user, case):
+        return True
+    return user.organisation_kind != Kind.SAFE_HOME and case.feedback_sent_on is not None
+
+
 class MoveRefused(PermissionDenied):
     """The user may not make this move on this case; the message says why."""
 

@@ -1,6 +1,7 @@
 """One form per move of the workflow; each parses input and calls its service, nothing more."""
 
 from django import forms
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,7 @@ from woonzeker.cases.deadlines import DeadlineState
 from woonzeker.forms import DateInput, StyledForm
 from woonzeker.organisations.models import Municipality, Organisation, OrganisationKind
 from woonzeker.tenancies.forms import HouseholdForm
+from woonzeker.tenancies.services import register_tenancy
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -254,6 +256,18 @@ class NewSignalForm(HouseholdForm):
     established_on = _date(_("Arrears established on"))
     field_order = ["contract_number", *HouseholdForm.base_fields, "monthly_rent", "arrears", "established_on"]
 
+    @transaction.atomic
+    def perform(self, user):
+        """Register (or update) the tenancy and establish its signal; all or nothing."""
+        data = self.cleaned_data
+        tenancy = register_tenancy(
+            corporation=user.organisation,
+            contract_number=data["contract_number"],
+            **self.household(),
+            monthly_rent=data["monthly_rent"],
+        )
+        return services.establish_signal(user, tenancy, established_on=data["established_on"], arrears=data["arrears"])
+
 
 class ReferResidentForm(HouseholdForm):
     """Veilig Thuis refers a resident with rent arrears to the social team of their address."""
@@ -268,6 +282,13 @@ class ReferResidentForm(HouseholdForm):
     note = forms.CharField(
         label=_("Note for the social team"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+    @transaction.atomic
+    def perform(self, user):
+        """Register the household and refer it to the team of its address; all or nothing."""
+        data = self.cleaned_data
+        tenancy = register_tenancy(corporation=data["corporation"], **self.household())
+        return services.refer_from_safe_home(user, tenancy, referred_on=data["referred_on"], note=data["note"])
 
 
 class QueueFilterForm(StyledForm):

@@ -5,17 +5,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from woonzeker.accounts.authorization import MoveRefused, may_make, refusal, visible_cases
+from woonzeker.accounts.authorization import (
+    MoveRefused,
+    may_make,
+    may_read_feedback_summary,
+    may_read_internal_notes,
+    refusal,
+    visible_cases,
+)
 from woonzeker.audit import services as audit
 from woonzeker.audit.models import AuditAction
-from woonzeker.cases import services
 from woonzeker.cases.deadlines import deadlines_of
 from woonzeker.cases.forms import MOVE_FORMS, NewSignalForm, QueueFilterForm, ReferResidentForm
 from woonzeker.cases.models import Analysis
@@ -23,7 +28,6 @@ from woonzeker.cases.selectors import queue_counts, work_queue
 from woonzeker.cases.workflow import MOVES, moves_from
 from woonzeker.organisations.models import OrganisationKind
 from woonzeker.organisations.routing import UncoveredAddress, responsible_team
-from woonzeker.tenancies.services import register_tenancy
 
 PAGE_SIZE = 50
 
@@ -84,16 +88,12 @@ def _detail_context(user, case, bound_form=None):
             routed_team = responsible_team(case.tenancy.municipality, case.tenancy.postcode)
         except ValidationError as error:
             routed_team = error.messages[0]
-    is_team = user.organisation_id == case.social_team_id
-    kind = user.organisation_kind
     return {
         "case": case,
         "deadlines": deadlines_of(case, today),
         "analysis": Analysis.objects.filter(case=case).prefetch_related("problems").first(),
-        # The analysis summary is for the corporation; internal notes and problem areas never leave the team.
-        "show_internal_notes": is_team,
-        # Veilig Thuis follows the status of what it referred, not the content of the analysis.
-        "show_summary": kind != OrganisationKind.SAFE_HOME and (is_team or case.feedback_sent_on is not None),
+        "show_internal_notes": may_read_internal_notes(user, case),
+        "show_summary": may_read_feedback_summary(user, case),
         "events": case.events.select_related("actor", "organisation"),
         "approaches": case.approaches.all(),
         "involvements": case.involvements.select_related("organisation"),
@@ -148,18 +148,8 @@ def new_signal(request):
         raise PermissionDenied(reason)
     form = NewSignalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            with transaction.atomic():
-                tenancy = register_tenancy(
-                    corporation=user.organisation,
-                    contract_number=data["contract_number"],
-                    **form.household(),
-                    monthly_rent=data["monthly_rent"],
-                )
-                case = services.establish_signal(
-                    user, tenancy, established_on=data["established_on"], arrears=data["arrears"]
-                )
+            case = form.perform(user)
         except ValidationError as error:
             form.add_service_error(error)
         else:
@@ -180,11 +170,8 @@ def refer_resident(request):
         raise PermissionDenied(reason)
     form = ReferResidentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            with transaction.atomic():
-                tenancy = register_tenancy(corporation=data["corporation"], **form.household())
-                case = services.refer_from_safe_home(user, tenancy, referred_on=data["referred_on"], note=data["note"])
+            case = form.perform(user)
         except UncoveredAddress as error:
             form.add_error("postcode", error.messages)
         except ValidationError as error:

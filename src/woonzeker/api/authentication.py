@@ -1,0 +1,41 @@
+import hmac
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+from woonzeker.api.models import ApiToken, hash_key
+
+
+class TokenAuthentication(authentication.BaseAuthentication):
+    """``Authorization: Token wz_<prefix>_<secret>``: the token is found by its prefix, checked by its hash."""
+
+    keyword = "Token"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode(errors="replace").split()
+        if not header or header[0] != self.keyword:
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Give the token after 'Token ', without spaces."))
+        key = header[1]
+        parts = key.split("_")
+        token = None
+        if len(parts) >= 3 and parts[0] == "wz":
+            token = ApiToken.objects.select_related("user__organisation").filter(prefix=parts[1]).first()
+        if token is None or not hmac.compare_digest(token.key_hash, hash_key(key)) or not token.is_active:
+            raise exceptions.AuthenticationFailed(_("This API token is unknown or revoked."))
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user, token
+
+    def authenticate_header(self, request):
+        return self.keyword
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    target_class = "woonzeker.api.authentication.TokenAuthentication"
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "Authorization", "description": "Token wz_…"}

@@ -1,0 +1,52 @@
+"""API tokens: issued per organisation, with scopes, shown once, stored hashed, revocable."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Scope(models.TextChoices):
+    CASES_READ = "cases:read", _("Read cases")
+    CASES_WRITE = "cases:write", _("Make moves on cases")
+    LEDGER_WRITE = "ledger:write", _("Send rent ledgers")
+
+
+def hash_key(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A key for one system of one organisation. It acts as ``user`` (a service account of that
+    organisation), limited further to its ``scopes``."""
+
+    name = models.CharField(_("name"), max_length=100)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    prefix = models.CharField(max_length=12, unique=True)
+    key_hash = models.CharField(max_length=64)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, *, user, name, scopes):
+        """Create a token; returns (token, key). The key is shown once and never stored."""
+        prefix = secrets.token_hex(6)
+        key = f"wz_{prefix}_{secrets.token_urlsafe(32)}"
+        token = cls.objects.create(user=user, name=name, prefix=prefix, key_hash=hash_key(key), scopes=list(scopes))
+        return token, key
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None and self.user.is_active

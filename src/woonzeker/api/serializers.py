@@ -1,0 +1,104 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from woonzeker.accounts.authorization import may_read_feedback_summary
+from woonzeker.cases.deadlines import deadlines_of
+from woonzeker.cases.models import Case
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    corporation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    social_team = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    municipality = serializers.SlugRelatedField(slug_field="cbs_code", read_only=True)
+    contract_number = serializers.CharField(source="tenancy.contract_number", read_only=True)
+    tenant_name = serializers.CharField(source="tenancy.tenant_name", read_only=True)
+    address = serializers.CharField(source="tenancy.address", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "state",
+            "source",
+            "corporation",
+            "social_team",
+            "municipality",
+            "contract_number",
+            "tenant_name",
+            "address",
+            "established_on",
+            "arrears_amount",
+            "referral_due_on",
+            "referred_on",
+            "feedback_due_on",
+            "feedback_sent_on",
+            "corporation_decision",
+            "trajectory_started_on",
+            "closed_on",
+            "outcome",
+            "resolution",
+        ]
+        read_only_fields = fields
+
+
+class DeadlineSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    owed_by = serializers.CharField(allow_null=True)
+    due_on = serializers.DateField()
+    done_on = serializers.DateField(allow_null=True)
+    state = serializers.CharField()
+
+
+class FeedbackSerializer(serializers.Serializer):
+    tenant_reached = serializers.BooleanField(allow_null=True)
+    summary_for_corporation = serializers.CharField()
+
+
+class CaseDetailSerializer(CaseSerializer):
+    deadlines = serializers.SerializerMethodField()
+    feedback = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "deadlines", "feedback"]
+        read_only_fields = fields
+
+    @extend_schema_field(DeadlineSerializer(many=True))
+    def get_deadlines(self, case):
+        today = self.context["today"]
+        return [
+            {
+                "name": d.name,
+                "owed_by": str(d.owed_by) if d.owed_by else None,
+                "due_on": d.due_on,
+                "done_on": d.done_on,
+                "state": d.state,
+            }
+            for d in deadlines_of(case, today)
+        ]
+
+    @extend_schema_field(FeedbackSerializer(allow_null=True))
+    def get_feedback(self, case):
+        analysis = getattr(case, "analysis", None)
+        if analysis is None or not may_read_feedback_summary(self.context["request"].user, case):
+            return None
+        return {"tenant_reached": analysis.tenant_reached, "summary_for_corporation": analysis.summary_for_corporation}
+
+
+class LedgerUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class LedgerImportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    corporation = serializers.CharField()
+    filename = serializers.CharField()
+    status = serializers.CharField()
+    reference_date = serializers.DateField(allow_null=True)
+    sha256 = serializers.CharField()
+    rows_read = serializers.IntegerField()
+    signals_opened = serializers.IntegerField()
+    signals_resolved = serializers.IntegerField()
+    current_rent_breaches = serializers.IntegerField()
+    tenancies_missing = serializers.IntegerField()
+    unknown_columns = serializers.ListField(child=serializers.CharField())
+    errors = serializers.ListField(child=serializers.DictField())

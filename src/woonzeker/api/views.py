@@ -1,0 +1,176 @@
+"""The API: thin views over the same services, forms and authorization as the pages."""
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+
+from woonzeker.accounts.authorization import check_ledger_import, check_move, visible_cases, visible_ledger_imports
+from woonzeker.api.models import Scope
+from woonzeker.api.permissions import HasScope
+from woonzeker.api.problems import problem
+from woonzeker.api.serializers import (
+    CaseDetailSerializer,
+    CaseSerializer,
+    LedgerImportSerializer,
+    LedgerUploadSerializer,
+)
+from woonzeker.audit import services as audit
+from woonzeker.audit.models import AuditAction
+from woonzeker.cases.constants import State
+from woonzeker.cases.deadlines import DeadlineState
+from woonzeker.cases.forms import MOVE_FORMS, NewSignalForm
+from woonzeker.cases.selectors import deadline_filter, with_open_deadline
+from woonzeker.cases.workflow import MOVES
+from woonzeker.ledgers.importing import import_ledger
+from woonzeker.ledgers.models import ImportChannel, ImportStatus
+from woonzeker.ledgers.reports import summary
+
+
+class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The cases the token's organisation may see, as on its pages."""
+
+    permission_classes = [HasScope]
+    required_scopes = {"GET": Scope.CASES_READ, "POST": Scope.CASES_WRITE}
+    serializer_class = CaseSerializer
+
+    def get_queryset(self):
+        cases = with_open_deadline(visible_cases(self.request.user)).select_related(
+            "tenancy", "corporation", "social_team", "municipality", "covenant"
+        )
+        params = self.request.query_params
+        if state := params.get("state"):
+            if state not in State.values:
+                raise ValidationError({"state": f"Choose one of: {', '.join(State.values)}."})
+            cases = cases.filter(state=state)
+        if deadline := params.get("deadline_state"):
+            allowed = [DeadlineState.OVERDUE, DeadlineState.DUE_SOON, DeadlineState.ON_TIME]
+            if deadline not in allowed:
+                raise ValidationError({"deadline_state": f"Choose one of: {', '.join(allowed)}."})
+            cases = cases.filter(deadline_filter(deadline, timezone.localdate()))
+        for name in ("established_from", "established_to"):
+            if value := params.get(name):
+                try:
+                    day = timezone.datetime.strptime(value, "%Y-%m-%d").date()
+                except ValueError:
+                    raise ValidationError({name: "Use a date like 2026-03-31."}) from None
+                lookup = "established_on__gte" if name.endswith("from") else "established_on__lte"
+                cases = cases.filter(**{lookup: day})
+        return cases.order_by("pk")
+
+    def get_serializer_class(self):
+        return CaseDetailSerializer if self.action in ("retrieve", "move") else CaseSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("state", str, enum=State.values),
+            OpenApiParameter("deadline_state", str, enum=["overdue", "due_soon", "on_time"]),
+            OpenApiParameter("established_from", OpenApiTypes.DATE),
+            OpenApiParameter("established_to", OpenApiTypes.DATE),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        shown = [case["id"] for case in response.data["results"]]
+        audit.record(request.user, AuditAction.READ, "API case list", cases=shown, request=request)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        audit.record(request.user, AuditAction.READ, f"API case {kwargs['pk']}", cases=[kwargs["pk"]], request=request)
+        return response
+
+    @extend_schema(
+        request=inline_serializer("MoveFields", fields={"field": serializers.CharField(required=False)}),
+        responses={200: CaseDetailSerializer},
+        description="Make one move of the workflow (see docs/architecture.md): the body holds the move's fields, "
+        "as on its form, e.g. record_approach: channel, approached_on, reached ('yes'/'no'), result.",
+    )
+    @action(detail=True, methods=["post"], url_path=r"moves/(?P<move>[a-z_]+)")
+    def move(self, request, pk=None, move=None):
+        case = self.get_object()
+        if move not in MOVE_FORMS:
+            raise NotFound(f"Unknown move: {move}.")
+        check_move(request.user, MOVES[move], case)
+        form = MOVE_FORMS[move](data=request.data, case=case, user=request.user)
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        form.perform()
+        audit.record(request.user, AuditAction.CHANGE, f"API case {case.pk}: {move}", cases=[case.pk], request=request)
+        case.refresh_from_db()
+        return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        request=inline_serializer(
+            "NewSignal",
+            fields={
+                "contract_number": serializers.CharField(),
+                "tenant_name": serializers.CharField(),
+                "street": serializers.CharField(),
+                "house_number": serializers.CharField(),
+                "house_number_suffix": serializers.CharField(required=False),
+                "postcode": serializers.CharField(),
+                "town": serializers.CharField(),
+                "municipality": serializers.IntegerField(),
+                "monthly_rent": serializers.DecimalField(max_digits=8, decimal_places=2),
+                "arrears": serializers.DecimalField(max_digits=10, decimal_places=2),
+                "established_on": serializers.DateField(),
+            },
+        ),
+        responses={201: CaseDetailSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="signals")
+    def signals(self, request):
+        """Establish arrears for a tenancy (a signal), as the New signal page does."""
+        check_move(request.user, MOVES["establish_signal"])
+        form = NewSignalForm(data=request.data)
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        case = form.perform(request.user)
+        audit.record(
+            request.user, AuditAction.CHANGE, f"API case {case.pk}: establish_signal", cases=[case.pk], request=request
+        )
+        data = CaseDetailSerializer(case, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+def _form_errors(form):
+    return {field: [str(message) for message in messages] for field, messages in form.errors.items()}
+
+
+class LedgerViewSet(viewsets.GenericViewSet):
+    """Rent ledgers: the same import as the upload page and the command."""
+
+    permission_classes = [HasScope]
+    required_scopes = {"*": Scope.LEDGER_WRITE}
+    serializer_class = LedgerImportSerializer
+
+    def get_queryset(self):
+        return visible_ledger_imports(self.request.user).select_related("corporation")
+
+    @extend_schema(request={"multipart/form-data": LedgerUploadSerializer}, responses={201: LedgerImportSerializer})
+    def create(self, request):
+        check_ledger_import(request.user, request.user.organisation)
+        upload = LedgerUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        record = import_ledger(request.user, request.user.organisation, file, file.name, ImportChannel.API)
+        audit.record(request.user, AuditAction.CHANGE, f"API ledger import {record.pk}", request=request)
+        result = summary(record)
+        if record.status == ImportStatus.REFUSED:
+            response = problem(
+                400, f"The ledger was refused; nothing was changed (import {record.pk}).", result["errors"]
+            )
+            response.data["import"] = result["id"]
+            return response
+        return Response(result, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=LedgerImportSerializer)
+    def retrieve(self, request, pk=None):
+        return Response(summary(self.get_object()))

@@ -1,0 +1,214 @@
+"""The REST API: tokens with scopes, the same visibility and moves as the pages, problem details."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory
+from woonzeker.api.models import ApiToken, Scope
+from woonzeker.audit.models import AuditEntry
+from woonzeker.cases.constants import State
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def client_for(user, scopes=(Scope.CASES_READ, Scope.CASES_WRITE, Scope.LEDGER_WRITE)):
+    _token, key = ApiToken.issue(user=user, name="test", scopes=list(scopes))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+def test_no_token_is_a_401_problem(client):
+    response = client.get("/api/v1/cases/")
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["title"] == "Not authenticated"
+
+
+def test_unknown_and_revoked_tokens_are_refused(world):
+    api = client_for(world.corporation_worker)
+    assert api.get("/api/v1/cases/").status_code == 200
+    ApiToken.objects.update(revoked_at=timezone.now())
+    assert api.get("/api/v1/cases/").status_code == 401
+    stranger = APIClient()
+    stranger.credentials(HTTP_AUTHORIZATION="Token wz_abcdef123456_guessed")
+    assert stranger.get("/api/v1/cases/").status_code == 401
+
+
+def test_key_is_stored_hashed_and_last_use_recorded(world):
+    token, key = ApiToken.issue(user=world.corporation_worker, name="x", scopes=[Scope.CASES_READ])
+    assert key not in token.key_hash and len(token.key_hash) == 64
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    api.get("/api/v1/cases/")
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+def test_a_token_without_the_scope_is_forbidden(world, make_case):
+    case = make_case(State.SIGNAL)
+    api = client_for(world.corporation_worker, scopes=[Scope.CASES_READ])
+    response = api.post(f"/api/v1/cases/{case.pk}/moves/record_approach/", {}, format="json")
+    assert response.status_code == 403
+    assert "scope" in response.json()["detail"]
+
+
+def test_list_shows_the_organisations_own_cases_and_filters(world, make_case):
+    own = make_case(State.SIGNAL, established_days_ago=50)
+    make_case(State.SIGNAL, established_days_ago=5)
+    api = client_for(world.corporation_worker)
+    results = api.get("/api/v1/cases/").json()["results"]
+    assert len(results) == 2
+    overdue = api.get("/api/v1/cases/?deadline_state=overdue").json()["results"]
+    assert [case["id"] for case in overdue] == [own.pk]
+    assert client_for(world.other_corporation_worker).get("/api/v1/cases/").json()["count"] == 0
+    entry = AuditEntry.objects.filter(what="API case list").first()
+    assert sorted(entry.case_ids) == sorted(case["id"] for case in results)
+
+
+def test_bad_filter_is_a_field_error(world):
+    response = client_for(world.corporation_worker).get("/api/v1/cases/?state=lost&established_from=gisteren")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "state"
+
+
+def test_case_of_another_organisation_is_not_found(world, make_case):
+    case = make_case(State.REFERRED)
+    assert client_for(world.other_team_worker).get(f"/api/v1/cases/{case.pk}/").status_code == 404
+
+
+def test_detail_has_deadlines_and_the_summary_never_the_notes(world, make_case):
+    case = make_case(State.FEEDBACK_SENT)
+    data = client_for(world.corporation_worker).get(f"/api/v1/cases/{case.pk}/").json()
+    assert [d["name"] for d in data["deadlines"]] == ["referral", "analysis"]
+    assert data["feedback"] == {"tenant_reached": True, "summary_for_corporation": "Huurder werkt mee."}
+    assert "Vertrouwelijk" not in str(data)
+
+
+def test_moves_through_the_api_follow_the_workflow(world, make_case, today):
+    case = make_case(State.SIGNAL)
+    api = client_for(world.corporation_worker)
+    refused = api.post(f"/api/v1/cases/{case.pk}/moves/refer/", {"referred_on": today.isoformat()}, format="json")
+    assert refused.status_code == 400
+    assert "actieve benadering" in refused.json()["detail"]  # Dutch unless the client asks otherwise
+    approach = api.post(
+        f"/api/v1/cases/{case.pk}/moves/record_approach/",
+        {"channel": "phone", "approached_on": today.isoformat(), "reached": "yes"},
+        format="json",
+    )
+    assert approach.status_code == 200
+    referred = api.post(f"/api/v1/cases/{case.pk}/moves/refer/", {"referred_on": today.isoformat()}, format="json")
+    assert referred.json()["state"] == "referred" and referred.json()["social_team"] == world.team.code
+
+
+def test_invalid_move_body_names_the_field(world, make_case):
+    case = make_case(State.SIGNAL)
+    response = client_for(world.corporation_worker).post(
+        f"/api/v1/cases/{case.pk}/moves/record_approach/", {"channel": "pigeon"}, format="json"
+    )
+    assert response.status_code == 400
+    fields = {error["field"] for error in response.json()["errors"]}
+    assert {"channel", "approached_on", "reached"} <= fields
+
+
+def test_a_move_of_another_party_is_forbidden(world, make_case, today):
+    case = make_case(State.REFERRED)
+    response = client_for(world.corporation_worker).post(
+        f"/api/v1/cases/{case.pk}/moves/send_feedback/", {"sent_on": today.isoformat()}, format="json"
+    )
+    assert response.status_code == 403
+
+
+def test_create_a_signal(world, today):
+    response = client_for(world.corporation_worker).post(
+        "/api/v1/cases/signals/",
+        {
+            "contract_number": "API-1",
+            "tenant_name": "Api Huurder",
+            "street": "Singel",
+            "house_number": "4",
+            "postcode": "3312AB",
+            "town": "Dordrecht",
+            "municipality": world.dordrecht.pk,
+            "monthly_rent": "650.00",
+            "arrears": "700.00",
+            "established_on": today.isoformat(),
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["state"] == "signal"
+
+
+def test_a_team_cannot_create_a_signal(world):
+    assert client_for(world.team_worker).post("/api/v1/cases/signals/", {}, format="json").status_code == 403
+
+
+def test_send_a_ledger(world, tmp_path, settings, today):
+    settings.MEDIA_ROOT = tmp_path
+    path = tmp_path / "ledger.csv"
+    header = "peildatum;contractnummer;huurder_naam;straat;huisnummer;postcode;woonplaats;maandhuur;achterstand"
+    path.write_text(f"{header}\n{today.isoformat()};L-1;Huurder;Voorstraat;1;3311AB;Dordrecht;650;700\n")
+    api = client_for(world.corporation_worker)
+    with path.open("rb") as handle:
+        response = api.post("/api/v1/ledgers/", {"file": handle}, format="multipart")
+    assert response.status_code == 201, response.content
+    assert (response.json()["status"], response.json()["signals_opened"]) == ("imported", 1)
+    assert api.get(f"/api/v1/ledgers/{response.json()['id']}/").json()["rows_read"] == 1
+
+
+def test_a_refused_ledger_is_a_problem_with_every_error(world, tmp_path, settings, today):
+    settings.MEDIA_ROOT = tmp_path
+    path = tmp_path / "ledger.csv"
+    header = "peildatum;contractnummer;huurder_naam;straat;huisnummer;postcode;woonplaats;maandhuur;achterstand"
+    path.write_text(f"{header}\n{today.isoformat()};L-1;Huurder;Voorstraat;1;3311AB;Dordrecht;650;veel\n")
+    with path.open("rb") as handle:
+        response = client_for(world.corporation_worker).post("/api/v1/ledgers/", {"file": handle}, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["row"] == 2
+
+
+def test_a_team_cannot_send_a_ledger(world):
+    assert client_for(world.team_worker).post("/api/v1/ledgers/", {}, format="multipart").status_code == 403
+
+
+def test_rate_limit_per_token(world, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "3/minute"}}
+    api = client_for(world.corporation_worker)
+    statuses = [api.get("/api/v1/cases/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    cache.clear()
+
+
+def test_issue_token_command_prints_the_key_once(world, capsys):
+    call_command("issue_api_token", organisation=world.corporation.code, name="ERP", scopes="cases:read,ledger:write")
+    key = capsys.readouterr().out.strip().splitlines()[-1]
+    token = ApiToken.objects.get()
+    assert key.startswith(f"wz_{token.prefix}_") and token.scopes == ["cases:read", "ledger:write"]
+    assert token.user.organisation == world.corporation and not token.user.has_usable_password()
+
+
+def test_the_committed_schema_is_the_generated_one(tmp_path):
+    generated = tmp_path / "openapi.yaml"
+    call_command("spectacular", "--file", str(generated), "--lang", "en")
+    assert generated.read_text() == (ROOT / "docs" / "openapi.yaml").read_text(), "run: make schema"
+
+
+def test_the_documentation_is_served_without_a_cdn(client, world):
+    page = client.get("/api/v1/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/" in page
+    assert "cdn." not in page and "unpkg" not in page
+
+
+def test_a_user_account_without_token_is_not_enough(world):
+    api = APIClient()
+    api.force_authenticate(UserFactory(organisation=world.corporation))
+    assert api.get("/api/v1/cases/").status_code == 403
