@@ -139,36 +139,13 @@ def perform_move(request, pk, move):
     return render(request, "cases/case_detail.html", _detail_context(request.user, case, form), status=400)
 
 
-@login_required
-def new_signal(request):
-    """A corporation establishes arrears by hand."""
+def _open_case_page(request, move, form_class, template, success_message):
+    """A page that opens a case (a signal, a Veilig Thuis referral) through its form's ``perform``."""
     user = request.user
-    reason = refusal(user, MOVES["establish_signal"])
+    reason = refusal(user, MOVES[move])
     if reason:
         raise PermissionDenied(reason)
-    form = NewSignalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = form.perform(user)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            audit.record(
-                user, AuditAction.CHANGE, f"case {case.pk}: establish_signal", cases=[case.pk], request=request
-            )
-            messages.success(request, _("The signal was recorded. Record your active approach of the tenant next."))
-            return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/new_signal.html", {"form": form}, status=400 if form.errors else 200)
-
-
-@login_required
-def refer_resident(request):
-    """Veilig Thuis refers a resident with rent arrears to the social team of their address."""
-    user = request.user
-    reason = refusal(user, MOVES["refer_from_safe_home"])
-    if reason:
-        raise PermissionDenied(reason)
-    form = ReferResidentForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             case = form.perform(user)
@@ -177,6 +154,31 @@ def refer_resident(request):
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, _("The resident was referred to %(team)s.") % {"team": case.social_team})
+            audit.record(user, AuditAction.CHANGE, f"case {case.pk}: {move}", cases=[case.pk], request=request)
+            messages.success(request, success_message(case))
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/refer_resident.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, template, {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def new_signal(request):
+    """A corporation establishes arrears by hand."""
+    return _open_case_page(
+        request,
+        "establish_signal",
+        NewSignalForm,
+        "cases/new_signal.html",
+        lambda case: _("The signal was recorded. Record your active approach of the tenant next."),
+    )
+
+
+@login_required
+def refer_resident(request):
+    """Veilig Thuis refers a resident with rent arrears to the social team of their address."""
+    return _open_case_page(
+        request,
+        "refer_from_safe_home",
+        ReferResidentForm,
+        "cases/refer_resident.html",
+        lambda case: _("The resident was referred to %(team)s.") % {"team": case.social_team},
+    )
