@@ -1,11 +1,13 @@
 """Shared fixtures: a small covenant world with one party of every kind."""
 
+import os
 from datetime import timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone, translation
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import (
     CovenantFactory,
@@ -19,6 +21,12 @@ from woonzeker.accounts.models import Role
 from woonzeker.cases import services
 from woonzeker.cases.constants import CorporationDecision, Outcome, ProblemArea, Severity, State
 from woonzeker.organisations.models import OrganisationKind as Kind
+
+# In CI the property-based tests draw the same examples every run, so a red build can be reproduced;
+# on a developer's machine they keep exploring (and Hypothesis replays any failure it found).
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

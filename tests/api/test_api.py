@@ -55,7 +55,7 @@ def test_a_token_without_the_scope_is_forbidden(world, make_case):
     api = client_for(world.corporation_worker, scopes=[Scope.CASES_READ])
     response = api.post(f"/api/v1/cases/{case.pk}/moves/record_approach/", {}, format="json")
     assert response.status_code == 403
-    assert "scope" in response.json()["detail"]
+    assert "bevoegdheid" in response.json()["detail"]
 
 
 def test_list_shows_the_organisations_own_cases_and_filters(world, make_case):

@@ -2,17 +2,24 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from woonzeker.accounts.authorization import may_read_feedback_summary
+from woonzeker.cases.constants import CorporationDecision, Outcome, Resolution
 from woonzeker.cases.deadlines import deadlines_of
 from woonzeker.cases.models import Case
 
 
 class CaseSerializer(serializers.ModelSerializer):
-    corporation = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    social_team = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    corporation = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    social_team = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     municipality = serializers.SlugRelatedField(slug_field="cbs_code", read_only=True)
     contract_number = serializers.CharField(source="tenancy.contract_number", read_only=True)
     tenant_name = serializers.CharField(source="tenancy.tenant_name", read_only=True)
     address = serializers.CharField(source="tenancy.address", read_only=True)
+    # Empty until the case gets there; spelled out so the schema allows "".
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
+    resolution = serializers.ChoiceField(choices=Resolution.choices, allow_blank=True, read_only=True)
+    corporation_decision = serializers.ChoiceField(
+        choices=CorporationDecision.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Case

@@ -4,8 +4,9 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
+from rest_framework.decorators import action, api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from woonzeker.accounts.authorization import check_ledger_import, check_move, visible_cases, visible_ledger_imports
@@ -29,6 +30,8 @@ from woonzeker.ledgers.importing import import_ledger
 from woonzeker.ledgers.models import ImportChannel, ImportStatus
 from woonzeker.ledgers.reports import summary
 
+LIST_PARAMETERS = {"state", "deadline_state", "established_from", "established_to", "page"}
+
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The cases the token's organisation may see, as on its pages."""
@@ -42,17 +45,24 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             "tenancy", "corporation", "social_team", "municipality", "covenant"
         )
         params = self.request.query_params
-        if state := params.get("state"):
+        if self.action == "list":
+            unknown = sorted(set(params) - LIST_PARAMETERS)
+            if unknown:
+                raise ValidationError({name or "(empty)": "Unknown query parameter." for name in unknown})
+        if "state" in params:
+            state = params["state"]
             if state not in State.values:
                 raise ValidationError({"state": f"Choose one of: {', '.join(State.values)}."})
             cases = cases.filter(state=state)
-        if deadline := params.get("deadline_state"):
+        if "deadline_state" in params:
+            deadline = params["deadline_state"]
             allowed = [DeadlineState.OVERDUE, DeadlineState.DUE_SOON, DeadlineState.ON_TIME]
             if deadline not in allowed:
                 raise ValidationError({"deadline_state": f"Choose one of: {', '.join(allowed)}."})
             cases = cases.filter(deadline_filter(deadline, timezone.localdate()))
         for name in ("established_from", "established_to"):
-            if value := params.get(name):
+            if name in params:
+                value = params[name]
                 try:
                     day = timezone.datetime.strptime(value, "%Y-%m-%d").date()
                 except ValueError:
@@ -98,7 +108,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if move not in MOVE_FORMS:
             raise NotFound(f"Unknown move: {move}.")
         check_move(request.user, MOVES[move], case)
-        form = MOVE_FORMS[move](data=request.data, case=case, user=request.user)
+        form = MOVE_FORMS[move](data=_form_data(request.data), case=case, user=request.user)
         if not form.is_valid():
             raise ValidationError(_form_errors(form))
         form.perform()
@@ -129,7 +139,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def signals(self, request):
         """Establish arrears for a tenancy (a signal), as the New signal page does."""
         check_move(request.user, MOVES["establish_signal"])
-        form = NewSignalForm(data=request.data)
+        form = NewSignalForm(data=_form_data(request.data))
         if not form.is_valid():
             raise ValidationError(_form_errors(form))
         case = form.perform(request.user)
@@ -138,6 +148,18 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
         data = CaseDetailSerializer(case, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
+
+
+def _form_data(data):
+    """A JSON body as a form reads it: one text value per field; a list or object is a field error."""
+    if not hasattr(data, "items"):
+        raise ValidationError({"body": "Send a JSON object."})
+    result = {}
+    for key, value in data.items():
+        if isinstance(value, list | dict):
+            raise ValidationError({key: "A single value is expected."})
+        result[key] = "" if value is None else str(value)
+    return result
 
 
 def _form_errors(form):
@@ -174,3 +196,12 @@ class LedgerViewSet(viewsets.GenericViewSet):
     @extend_schema(responses=LedgerImportSerializer)
     def retrieve(self, request, pk=None):
         return Response(summary(self.get_object()))
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([AllowAny])
+@authentication_classes([])
+def not_found(request, path=""):
+    """Anything under /api/v1/ that is not an endpoint: a problem, not an HTML page."""
+    return problem(status.HTTP_404_NOT_FOUND, "There is no such endpoint or object.")
