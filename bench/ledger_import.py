@@ -9,6 +9,7 @@ the import process. Run through ``make bench``.
 """
 
 import csv
+import json
 import os
 import sqlite3
 import subprocess
@@ -146,18 +147,28 @@ def files(rows):
 def main(sizes, backends):
     print(
         f"{'database':<11}{'rows':>10}  {'snapshot':<10}{'import s':>9}{'rows/s':>10}{'raw s':>8}{'raw rows/s':>12}"
-        f"{'ratio':>7}{'peak MB':>9}"
+        f"{'ratio':>7}{'peak MB':>9}  steps (s)"
     )
     for rows in sizes:
         first, follow_up = files(rows)
         for backend in backends:
             env = fresh_database(backend)
+            seconds_first = None
             for label, path in [("first", first), ("follow-up", follow_up)]:
-                seconds, peak, _out = run_import(env, path)
+                seconds, peak, out = run_import(env, path)
+                steps = json.loads(out)["seconds"]
+                seconds_first = seconds_first or seconds
                 raw = raw_postgresql(path) if backend == "postgresql" else raw_sqlite(path)
                 print(
                     f"{backend:<11}{rows:>10}  {label:<10}{seconds:>9.1f}{rows / seconds:>10,.0f}{raw:>8.1f}"
-                    f"{rows / raw:>12,.0f}{raw / seconds:>7.2f}{peak:>9.0f}",
+                    f"{rows / raw:>12,.0f}{raw / seconds:>7.2f}{peak:>9.0f}  {steps}",
+                    flush=True,
+                )
+            if backend == "postgresql":
+                floor = indexed_floor_postgresql(first)
+                print(
+                    f"{'':<11}{rows:>10}  floor: the first file loaded into the indexed tables by SQL alone: "
+                    f"{floor:.1f} s, {rows / floor:,.0f} rows/s, the import reaches {floor / seconds_first:.2f} of it",
                     flush=True,
                 )
 
