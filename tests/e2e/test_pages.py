@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
     ("user", "paths"),
     [
         ("corporation_worker", ["/", "/signalen/nieuw/", "/aanleveringen/", "/?deadline=overdue", "/dossiers/{case}/"]),
-        ("team_coordinator", ["/", "/dossiers/{case}/", "/monitoring/"]),
+        ("team_coordinator", ["/", "/dossiers/{case}/", "/monitoring/", "/meldingen/"]),
         ("safe_home_worker", ["/", "/aanmelden/"]),
         ("social_service_worker", ["/"]),
         ("municipality_user", ["/", "/monitoring/", "/monitoring/?periode=term"]),

@@ -50,6 +50,7 @@ from woonzeker.cases.models import (
 from woonzeker.cases.outcomes import outcome_matches_milestones
 from woonzeker.cases.workflow import MOVES
 from woonzeker.covenants.selectors import covenant_for
+from woonzeker.notifications.services import follow_up
 from woonzeker.organisations.models import OrganisationKind
 from woonzeker.organisations.routing import responsible_team
 
@@ -125,6 +126,7 @@ def _performing(actor, case, name):
         locked.save()
         _record_event(locked, actor, name, from_state, locked.state, **step.details)
     case.refresh_from_db()
+    follow_up(case, name, step.details)
 
 
 # --- Opening a case -------------------------------------------------------------------------
@@ -184,6 +186,7 @@ def refer_from_safe_home(actor, tenancy, *, referred_on, note=""):
             feedback_due_on=deadlines.analysis_deadline(referred_on, covenant),
         )
         _record_event(case, actor, "refer_from_safe_home", "", State.REFERRED, social_team=team.name)
+    follow_up(case, "refer_from_safe_home", {})
     return case
 
 
@@ -440,7 +443,7 @@ def record_current_rent_check(actor, case, *, checked_on, paid=None, previous_ar
             note=note,
             recorded_by=actor,
         )
-        step.details = {"paid": paid}
+        step.details = {"paid": paid, "check": check.pk}
     return check
 
 

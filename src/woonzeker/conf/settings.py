@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "woonzeker.monitoring",
     "woonzeker.audit",
     "woonzeker.api",
+    "woonzeker.notifications",
     "woonzeker.demo",
 ]
 
@@ -190,6 +191,11 @@ SPECTACULAR_SETTINGS = {
         "woonzeker.api.schema.add_problem_responses",
     ],
 }
+
+# Notifications: a deadline within this many working days is "due soon"; coordinators hear of a passed
+# deadline after this many more working days.
+NOTIFY_DUE_WITHIN_WORKING_DAYS = int(os.environ.get("NOTIFY_DUE_WITHIN_WORKING_DAYS", "3"))
+ESCALATION_GRACE_WORKING_DAYS = int(os.environ.get("ESCALATION_GRACE_WORKING_DAYS", "2"))
 
 LOGGING = {
     "version": 1,

@@ -22,11 +22,13 @@ from django.utils.translation import gettext as _
 
 from woonzeker.accounts.authorization import check_ledger_import
 from woonzeker.cases.deadlines import referral_deadline
+from woonzeker.cases.models import Case
 from woonzeker.covenants.selectors import covenant_for
 from woonzeker.ledgers import applying, staging
 from woonzeker.ledgers.models import ImportStatus, LedgerImport
 from woonzeker.ledgers.municipalities import MunicipalityResolver
 from woonzeker.ledgers.parsing import InvalidValue, LedgerError, ParseReport, parse_ledger
+from woonzeker.notifications.services import current_rent_breach
 from woonzeker.organisations.models import Municipality, Organisation
 
 #: How many open cases missing from a file the report lists by name (all are counted).
@@ -75,7 +77,9 @@ def import_ledger(actor, corporation, source, filename, channel):
             record.status = ImportStatus.IMPORTED
             record.save()
             _apply(record, actor, report)
-            return record
+        for case in Case.objects.filter(pk__in=record.report["current_rent_breaches"]).select_related("case_director"):
+            current_rent_breach(case, f"ledger-{record.pk}")
+        return record
     except _Refused as refused:
         return _refuse(record, refused.report)
 

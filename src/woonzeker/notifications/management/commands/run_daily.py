@@ -1,0 +1,19 @@
+from datetime import date
+
+from django.core.management.base import BaseCommand
+
+from woonzeker.notifications.daily import run_daily
+
+
+class Command(BaseCommand):
+    help = "Everything time-driven, once a day (deadlines, escalations, digests, monitoring). Safe to run twice."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", type=date.fromisoformat, help="Run as if today were this date (YYYY-MM-DD).")
+
+    def handle(self, *args, date=None, **options):
+        result = run_daily(date)
+        self.stdout.write(
+            f"Notified {result['notified']}, sent {result['digests']} digests, "
+            f"rebuilt monitoring in {result['monitoring_seconds']:.1f} s."
+        )

@@ -1,0 +1,145 @@
+"""Notifications: who is told what, how they chose to be told, and the daily run that never tells twice."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from tests.factories import UserFactory
+from woonzeker.accounts.models import Role
+from woonzeker.cases import services
+from woonzeker.cases.constants import State
+from woonzeker.notifications.daily import run_daily
+from woonzeker.notifications.models import Delivery, Kind, Notification, Preference
+from woonzeker.notifications.working_days import add_working_days, is_working_day, working_days_until
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def locmem_mail(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def with_email(world):
+    for user in (world.team_worker, world.team_coordinator, world.corporation_worker, world.corporation_coordinator):
+        user.email = f"{user.username}@example.org"
+        user.save()
+    return world
+
+
+def test_working_days_skip_weekends_and_dutch_holidays():
+    assert not is_working_day(date(2026, 4, 27))  # King's Day, a Monday
+    assert not is_working_day(date(2026, 12, 26))  # Second Christmas Day
+    assert add_working_days(date(2026, 4, 24), 1) == date(2026, 4, 28)  # Friday + 1: over the weekend and King's Day
+    assert working_days_until(date(2026, 12, 24), date(2026, 12, 28)) == 1  # only the Monday counts
+
+
+def test_a_referral_tells_the_team_at_once_by_mail(with_email, make_case):
+    make_case(State.REFERRED)
+    told = Notification.objects.filter(kind=Kind.NEW_REFERRAL)
+    assert {n.user for n in told} == {with_email.team_worker, with_email.team_coordinator}
+    assert len(mail.outbox) == 2
+    assert "Huurder" not in mail.outbox[0].body  # no personal details in e-mail
+    assert "Woonzeker" in mail.outbox[0].subject
+
+
+def test_feedback_and_involvement_requests_are_told(with_email, make_case, world):
+    case = make_case(State.CARE_TRAJECTORY)
+    assert Notification.objects.filter(kind=Kind.FEEDBACK_READY, user=world.corporation_worker, case=case).exists()
+    services.request_involvement(world.team_worker, case, organisation=world.social_service)
+    assert Notification.objects.filter(kind=Kind.INVOLVEMENT_REQUEST, user=world.social_service_worker).exists()
+
+
+def test_current_rent_breach_tells_case_director_and_corporation(with_email, make_case, world, today):
+    case = make_case(State.CARE_TRAJECTORY)
+    services.record_current_rent_check(world.corporation_worker, case, checked_on=today, paid=False)
+    told = {n.user for n in Notification.objects.filter(kind=Kind.CURRENT_RENT_BREACH)}
+    assert told == {world.team_worker, world.corporation_worker, world.corporation_coordinator}
+
+
+def test_off_means_in_the_application_only(with_email, make_case, world):
+    Preference.objects.create(user=world.team_worker, kind=Kind.NEW_REFERRAL, delivery=Delivery.OFF)
+    make_case(State.REFERRED)
+    assert Notification.objects.filter(user=world.team_worker, kind=Kind.NEW_REFERRAL).exists()
+    assert [m.to for m in mail.outbox] == [[world.team_coordinator.email]]
+
+
+def test_daily_digest_gathers_what_was_not_mailed(with_email, make_case, world, today):
+    Preference.objects.create(user=world.team_worker, kind=Kind.NEW_REFERRAL, delivery=Delivery.DAILY)
+    make_case(State.REFERRED)
+    make_case(State.REFERRED)
+    mail.outbox.clear()
+    run_daily(today)
+    digests = [m for m in mail.outbox if m.to == [world.team_worker.email] and "overzicht" in m.subject]
+    assert len(digests) == 1 and digests[0].body.count("- ") >= 2
+    mail.outbox.clear()
+    run_daily(today)
+    assert not [m for m in mail.outbox if m.to == [world.team_worker.email] and "overzicht" in m.subject]
+
+
+def test_deadline_due_soon_and_passed_are_told_once_even_when_run_twice(with_email, make_case, world, today):
+    due_soon = make_case(State.SIGNAL, established_days_ago=41)  # due tomorrow
+    overdue = make_case(State.SIGNAL, established_days_ago=43)  # due yesterday
+    mail.outbox.clear()
+    run_daily(today)
+    assert Notification.objects.filter(kind=Kind.DEADLINE_DUE, case=due_soon, user=world.corporation_worker).exists()
+    assert Notification.objects.filter(kind=Kind.DEADLINE_PASSED, case=overdue, user=world.corporation_worker).exists()
+    count, sent = Notification.objects.count(), len(mail.outbox)
+    run_daily(today)
+    assert (Notification.objects.count(), len(mail.outbox)) == (count, sent)
+
+
+def test_escalation_reaches_coordinators_after_the_grace(with_email, make_case, world, today):
+    case = make_case(State.SIGNAL, established_days_ago=60)  # 18 days overdue
+    run_daily(today)
+    escalated = Notification.objects.filter(kind=Kind.DEADLINE_ESCALATION, case=case)
+    assert {n.user for n in escalated} == {world.corporation_coordinator}
+
+
+def test_escalations_cannot_be_switched_off(with_email, make_case, world, today):
+    Preference.objects.create(user=world.corporation_coordinator, kind=Kind.DEADLINE_ESCALATION, delivery=Delivery.OFF)
+    make_case(State.SIGNAL, established_days_ago=60)
+    mail.outbox.clear()
+    run_daily(today)
+    assert any(m.to == [world.corporation_coordinator.email] for m in mail.outbox)  # in the digest
+
+
+def test_overdue_analysis_goes_to_the_assigned_case_worker(with_email, make_case, world, today):
+    case = make_case(State.REFERRED, established_days_ago=40)
+    other = UserFactory(organisation=world.team, role=Role.CASE_WORKER, email="other@example.org")
+    services.assign_case_worker(world.team_coordinator, case, worker=other)
+    run_daily(today)
+    told = {n.user for n in Notification.objects.filter(kind=Kind.DEADLINE_PASSED, case=case)}
+    assert told == {other}
+
+
+def test_run_daily_command(with_email, make_case, capsys, today):
+    make_case(State.SIGNAL, established_days_ago=43)
+    call_command("run_daily", "--date", today.isoformat())
+    assert "Notified" in capsys.readouterr().out
+
+
+def test_notifications_page_lists_and_saves_choices(client, with_email, make_case, world):
+    make_case(State.REFERRED)
+    client.force_login(world.team_worker)
+    page = client.get("/meldingen/").content.decode()
+    assert "is gemeld bij uw team" in page
+    response = client.post("/meldingen/", {kind.value: Delivery.DAILY for kind in Kind})
+    assert response.status_code == 302
+    assert Preference.objects.get(user=world.team_worker, kind=Kind.NEW_REFERRAL).delivery == Delivery.DAILY
+
+
+def test_escalation_off_is_not_offered(client, world):
+    client.force_login(world.team_worker)
+    response = client.post(
+        "/meldingen/", {**{k.value: Delivery.IMMEDIATELY for k in Kind}, "deadline_escalation": "off"}
+    )
+    assert response.status_code == 200  # the form says what is wrong
+    assert not Preference.objects.filter(kind=Kind.DEADLINE_ESCALATION).exists()
+
+
+def test_date_option(world, today):
+    assert run_daily(today + timedelta(days=1))["notified"] == 0
