@@ -8,7 +8,9 @@ the other checks verify conforms to the schema.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -18,7 +20,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?lang=en", get_wsgi_appl
 
 
 @pytest.fixture
-def authorization(world, make_case, settings, tmp_path):
+def keep_database_connection():
+    """The WSGI app closes the database connection after each request, as in production; the test's
+    transaction lives on that connection, so keep it open (as Django's own test client does)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def authorization(keep_database_connection, world, make_case, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.ALLOWED_HOSTS = ["*"]
     make_case()
