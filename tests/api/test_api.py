@@ -212,3 +212,22 @@ def test_a_user_account_without_token_is_not_enough(world):
     api = APIClient()
     api.force_authenticate(UserFactory(organisation=world.corporation))
     assert api.get("/api/v1/cases/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [
+        ("team_worker", {"referred", "trajectory"}),
+        ("social_service_worker", {"trajectory"}),
+        ("health_service_worker", set()),
+        ("municipality_user", set()),
+    ],
+)
+def test_every_party_sees_through_the_api_what_it_sees_on_its_pages(world, make_case, who, sees):
+    from woonzeker.cases import services
+
+    cases = {"signal": make_case(State.SIGNAL), "referred": make_case(State.REFERRED)}
+    cases["trajectory"] = make_case(State.CARE_TRAJECTORY)
+    services.request_involvement(world.team_worker, cases["trajectory"], organisation=world.social_service)
+    ids = {case["id"] for case in client_for(getattr(world, who)).get("/api/v1/cases/").json()["results"]}
+    assert ids == {cases[name].pk for name in sees}
