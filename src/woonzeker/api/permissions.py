@@ -1,4 +1,4 @@
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
