@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from woonzeker.demo.cases import DEMO_PASSWORD, load_demo_cases, load_demo_users
 from woonzeker.demo.drechtsteden import load_covenant
@@ -16,7 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2015)
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        # The demo's notifications stay in the application: no mail for hundreds of fictional cases.
+        with transaction.atomic(), override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             covenant = load_covenant()
             users = load_demo_users()
             created = load_demo_cases(covenant, users, options["cases"], options["seed"])
