@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from woonzeker.conf import health
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("woonzeker.cases.urls")),
     path("aanleveringen/", include("woonzeker.ledgers.urls")),
     path("monitoring/", include("woonzeker.monitoring.urls")),
