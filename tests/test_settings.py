@@ -34,3 +34,24 @@ def test_database_from_database_url(tmp_path):
     result = _settings({"DATABASE_URL": "postgres://u@127.0.0.1:5432/x", "SECRET_KEY": "x" * 50}, tmp_path)
     assert result.stdout.splitlines()[1] == "django.db.backends.postgresql"
     assert _settings({}, tmp_path).stdout.splitlines()[1] == "django.db.backends.sqlite3"
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL", "DEBUG"}}
+    environment.update(
+        {
+            "PYTHONPATH": str(ROOT / "src"),
+            "WOONZEKER_VAR_DIR": str(tmp_path),
+            "WOONZEKER_PRODUCTION": "1",
+            "SECRET_KEY": "a-long-random-production-secret-" + "x9Q2" * 12,
+            "ALLOWED_HOSTS": "woonzeker.example.nl",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
