@@ -73,7 +73,7 @@ def test_municipality_user_gets_no_personal_files(client, world, make_case):
 
 
 def test_admin_is_for_functional_administrators_only(client, world):
-    client.force_login(world.coordinator if hasattr(world, "coordinator") else world.team_coordinator)
+    client.force_login(world.team_coordinator)
     assert client.get("/beheer/").status_code == 302
     client.force_login(world.functional_admin)
     assert client.get("/beheer/").status_code == 200
