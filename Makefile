@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-dev
 
-.PHONY: run install test lint format migrate demo lock messages clean bench browser schema
+.PHONY: run install test lint format migrate demo lock messages clean bench browser schema serve
 
 $(INSTALLED): requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ run: demo
 	@echo ""
 	@echo "Woonzeker runs on http://127.0.0.1:8000 — sign in with a demo login above."
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The production server, locally: gunicorn with production settings over HTTP on 127.0.0.1:8000.
+# Set SECRET_KEY and DATABASE_URL as in production; SECURE_SSL_REDIRECT=0 because there is no TLS proxy here.
+serve: install
+	WOONZEKER_PRODUCTION=1 $(PY) manage.py collectstatic --noinput --verbosity 0
+	WOONZEKER_PRODUCTION=1 $(PY) manage.py migrate --noinput
+	WOONZEKER_PRODUCTION=1 $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 lint: install
 	$(VENV)/bin/ruff check .

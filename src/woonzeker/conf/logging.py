@@ -1,0 +1,38 @@
+"""Structured logs: one JSON object per line, with the request id of the request being served."""
+
+import contextvars
+import json
+import logging
+import uuid
+
+request_id = contextvars.ContextVar("request_id", default="-")
+
+
+class RequestIdMiddleware:
+    """Gives every request an id (or takes the proxy's ``X-Request-ID``), logs it, and returns it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        # Not reset afterwards: Django logs a failed response after the middleware has returned.
+        # Every request sets its own id first, so nothing carries over to the next one.
+        request_id.set(incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex)
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id.get()
+        return response
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record):
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "request_id": request_id.get(),
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
