@@ -1,6 +1,6 @@
 """A case follows one household of one corporation through the covenant's process.
 
-States change only through ``woonzeker.cases.services.transition`` (see
+States change only through the functions of ``woonzeker.cases.services`` (see
 ``workflow.py`` for the table of moves); every change writes a ``CaseEvent``.
 """
 

@@ -1,8 +1,9 @@
 """Every change to a case, as one business action each.
 
-``establish_signal`` and ``refer_from_safe_home`` open a case; ``transition``
-moves it along the table in ``workflow.py``; the ``record_*`` and other
-functions below are the actions within a state. Each one checks the move
+``establish_signal`` and ``refer_from_safe_home`` open a case; one function per
+transition of the table in ``workflow.py`` (``refer``, ``send_feedback``, …)
+moves it on; the ``record_*`` and other functions below are the actions within
+a state. All of them go through ``_performing``. Each one checks the move
 (``authorization.check_move``), the covenant's conditions, writes the change
 and a ``CaseEvent`` in one transaction, and raises ``MoveRefused`` (not
 allowed for this user) or ``ValidationError`` (not allowed now, with the
@@ -278,27 +279,6 @@ def _check_outcome_against_milestones(case):
         raise ValidationError(
             {"outcome": _("The outcome 'evicted' goes with, and only with, a recorded executed eviction.")}
         )
-
-
-TRANSITION_SERVICES = {
-    "resolve_before_referral": resolve_before_referral,
-    "withdraw_signal": withdraw_signal,
-    "refer": refer,
-    "send_feedback": send_feedback,
-    "start_care_trajectory": start_care_trajectory,
-    "decide_no_care_trajectory": decide_no_care_trajectory,
-    "close_care_trajectory": close_care_trajectory,
-}
-
-
-def transition(actor, case, name, **data):
-    """Perform transition ``name`` of the table in ``workflow.py`` on ``case``."""
-    try:
-        service = TRANSITION_SERVICES[name]
-    except KeyError:
-        raise ValidationError(_("Unknown transition: %(name)s.") % {"name": name}) from None
-    service(actor, case, **data)
-    return case
 
 
 # --- Actions within a state -----------------------------------------------------------------
