@@ -3,7 +3,7 @@
 ``establish_signal`` and ``refer_from_safe_home`` open a case; one function per
 transition of the table in ``workflow.py`` (``refer``, ``send_feedback``, …)
 moves it on; the ``record_*`` and other functions below are the actions within
-a state. All of them go through ``_performing``. Each one checks the move
+a state; those on an existing case go through ``_performing``. Each one checks the move
 (``authorization.check_move``), the covenant's conditions, writes the change
 and a ``CaseEvent`` in one transaction, and raises ``MoveRefused`` (not
 allowed for this user) or ``ValidationError`` (not allowed now, with the
