@@ -26,15 +26,14 @@ def test_interface_available_in_english(client):
 
 
 def test_my_work_lists_own_open_cases_only(client, world, make_case):
-    own = make_case(State.SIGNAL, tenant_name="Piet Pieters")
-    closed = make_case(State.CLOSED, tenant_name="Gesloten Geval")
+    make_case(State.SIGNAL, tenant_name="Piet Pieters")
+    make_case(State.CLOSED, tenant_name="Gesloten Geval")
     client.force_login(world.corporation_worker)
     page = client.get("/").content.decode()
     assert "Piet Pieters" in page
     assert "Gesloten Geval" not in page
     client.force_login(world.other_corporation_worker)
     assert "Piet Pieters" not in client.get("/").content.decode()
-    assert own.pk and closed.pk
 
 
 def test_case_of_another_organisation_does_not_exist(client, world, make_case):

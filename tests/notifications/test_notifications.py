@@ -141,5 +141,9 @@ def test_escalation_off_is_not_offered(client, world):
     assert not Preference.objects.filter(kind=Kind.DEADLINE_ESCALATION).exists()
 
 
-def test_date_option(world, today):
-    assert run_daily(today + timedelta(days=1))["notified"] == 0
+def test_run_as_of_another_day(with_email, make_case, world, today):
+    case = make_case(State.SIGNAL, established_days_ago=5)  # due in 37 days
+    run_daily(today)
+    assert not Notification.objects.filter(case=case, kind=Kind.DEADLINE_PASSED).exists()
+    run_daily(today + timedelta(days=40))
+    assert Notification.objects.filter(case=case, kind=Kind.DEADLINE_PASSED, user=world.corporation_worker).exists()

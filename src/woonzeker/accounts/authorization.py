@@ -77,8 +77,11 @@ def refusal(user, move, case=None):
     return None
 
 
-def may_make(user, move, case=None):
-    return refusal(user, move, case) is None
+def allowed_moves(user, case, moves):
+    """Of ``moves``, those ``user`` may make on ``case``: the visibility of the case is asked once."""
+    if not may_see(user, case):
+        return []
+    return [move for move in moves if refusal(user, move) is None]
 
 
 def check_move(user, move, case=None):

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from woonzeker.append_only import AppendOnlyModel
+
 
 class AuditAction(models.TextChoices):
     READ = "read", _("Read")
@@ -17,15 +19,7 @@ class AuditAction(models.TextChoices):
     PRINT = "print", _("Print")
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("The audit trail is append-only.")
-
-    def delete(self):
-        raise TypeError("The audit trail is append-only.")
-
-
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     at = models.DateTimeField(_("at"), default=timezone.now)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     # Written out, so the entry still says who it was when the account is gone.
@@ -40,21 +34,11 @@ class AuditEntry(models.Model):
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["pk"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["at"]), models.Index(fields=["username", "at"])]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("The audit trail is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The audit trail is append-only.")
 
     def content(self):
         """What the hash covers: every field but the hashes themselves, in a fixed form."""

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from woonzeker.append_only import AppendOnlyModel
 from woonzeker.cases.constants import (
     ApproachChannel,
     CorporationDecision,
@@ -142,12 +143,6 @@ class Case(models.Model):
     def __str__(self):
         return f"{_('Case')} {self.pk}"
 
-    @property
-    def is_open(self):
-        from woonzeker.cases.constants import OPEN_STATES
-
-        return self.state in OPEN_STATES
-
 
 class ActiveApproach(models.Model):
     """Covenant step 2: the corporation actively approaches the tenant first."""
@@ -266,15 +261,7 @@ class CurrentRentCheck(models.Model):
         ordering = ["checked_on", "pk"]
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("Case events are append-only.")
-
-    def delete(self):
-        raise TypeError("Case events are append-only.")
-
-
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnlyModel):
     """One entry in a case's history: who, for which organisation, when, what. Append-only."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
@@ -286,19 +273,9 @@ class CaseEvent(models.Model):
     to_state = models.CharField(max_length=40, blank=True)
     details = models.JSONField(default=dict, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["case", "at"])]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Case events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Case events are append-only.")
 
     @property
     def action_label(self):

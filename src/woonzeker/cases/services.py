@@ -133,6 +133,12 @@ def _performing(actor, case, name):
 # --- Opening a case -------------------------------------------------------------------------
 
 
+def _refuse_second_open_case(tenancy, message):
+    """One household has at most one open case: a second signal or referral joins nothing, it is refused."""
+    if Case.objects.filter(tenancy=tenancy, state__in=OPEN_STATES).exists():
+        raise ValidationError(message)
+
+
 def establish_signal(actor, tenancy, *, established_on, arrears, monthly_rent=None):
     """Step 1: a corporation establishes at least one month of arrears on ``established_on``."""
     check_move(actor, MOVES["establish_signal"])
@@ -146,8 +152,7 @@ def establish_signal(actor, tenancy, *, established_on, arrears, monthly_rent=No
     if not meets_arrears_threshold(arrears, monthly_rent, covenant):
         raise ValidationError({"arrears": arrears_threshold_message(monthly_rent, covenant)})
     with transaction.atomic():
-        if Case.objects.filter(tenancy=tenancy, state__in=OPEN_STATES).exists():
-            raise ValidationError(_("This tenancy already has an open case."))
+        _refuse_second_open_case(tenancy, _("This tenancy already has an open case."))
         case = Case.objects.create(
             covenant=covenant,
             tenancy=tenancy,
@@ -171,8 +176,7 @@ def refer_from_safe_home(actor, tenancy, *, referred_on, note=""):
     covenant = covenant_for(tenancy.municipality, referred_on)
     team = responsible_team(tenancy.municipality, tenancy.postcode)
     with transaction.atomic():
-        if Case.objects.filter(tenancy=tenancy, state__in=OPEN_STATES).exists():
-            raise ValidationError(_("This household already has an open case."))
+        _refuse_second_open_case(tenancy, _("This household already has an open case."))
         case = Case.objects.create(
             covenant=covenant,
             tenancy=tenancy,

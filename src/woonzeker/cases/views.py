@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from woonzeker.accounts.authorization import (
     MoveRefused,
-    may_make,
+    allowed_moves,
     may_read_feedback_summary,
     may_read_internal_notes,
     refusal,
@@ -75,7 +75,7 @@ def _visible_case(user, pk):
 
 def _detail_context(user, case, bound_form=None):
     today = timezone.localdate()
-    moves = [m for m in moves_from(case.state) if may_make(user, m, case) and m.name in MOVE_FORMS]
+    moves = [m for m in allowed_moves(user, case, moves_from(case.state)) if m.name in MOVE_FORMS]
     forms_by_move = {}
     for move in moves:
         if bound_form is not None and bound_form.move == move.name:

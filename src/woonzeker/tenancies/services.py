@@ -4,19 +4,6 @@ from django.db import transaction
 
 from woonzeker.tenancies.models import Tenancy
 
-DETAILS = [
-    "tenant_name",
-    "street",
-    "house_number",
-    "house_number_suffix",
-    "postcode",
-    "town",
-    "municipality",
-    "monthly_rent",
-    "phone",
-    "email",
-]
-
 
 @transaction.atomic
 def register_tenancy(*, corporation, contract_number="", **details):
