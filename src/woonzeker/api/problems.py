@@ -7,12 +7,15 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from woonzeker.cases.services import CaseChanged
+
 TITLES = {
     400: "Invalid request",
     401: "Not authenticated",
     403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",
+    409: "Conflict",
     415: "Unsupported media type",
     429: "Too many requests",
 }
@@ -38,6 +41,8 @@ def problem(status_code, detail, errors=None):
 
 
 def problem_details_handler(exc, context):
+    if isinstance(exc, CaseChanged):
+        return problem(status.HTTP_409_CONFLICT, exc.messages[0])
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         exc = exceptions.ValidationError(detail)

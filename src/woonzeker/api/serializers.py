@@ -25,6 +25,7 @@ class CaseSerializer(serializers.ModelSerializer):
         model = Case
         fields = [
             "id",
+            "version",
             "state",
             "source",
             "corporation",

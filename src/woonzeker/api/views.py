@@ -98,9 +98,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(
         request=inline_serializer("MoveFields", fields={"field": serializers.CharField(required=False)}),
-        responses={200: CaseDetailSerializer},
         description="Make one move of the workflow (see docs/architecture.md): the body holds the move's fields, "
-        "as on its form, e.g. record_approach: channel, approached_on, reached ('yes'/'no'), result.",
+        "as on its form, e.g. record_approach: channel, approached_on, reached ('yes'/'no'), result. "
+        "Send `version` (the case's version you read) to have the move refused with 409 Conflict when someone "
+        "else changed the case in the meantime.",
+        responses={200: CaseDetailSerializer, 409: OpenApiTypes.OBJECT},
     )
     @action(detail=True, methods=["post"], url_path=r"moves/(?P<move>[a-z_]+)")
     def move(self, request, pk=None, move=None):

@@ -47,13 +47,26 @@ def _amount(label):
 class MoveForm(StyledForm):
     """A form for one move on one case; ``perform`` calls the service with the cleaned data."""
 
+    # The version of the case the user saw; a save on an older version is refused (services.CaseChanged).
+    # Optional, so an API client that does not send it acts on the case as it is.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
     def __init__(self, *args, case, user, **kwargs):
         self.case = case
         self.user = user
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = case.version
+
+    def move_data(self):
+        """The cleaned data without the version, as the service takes it."""
+        data = dict(self.cleaned_data)
+        seen = data.pop("version", None)
+        if seen is not None:
+            self.case.version = seen
+        return data
 
     def perform(self):
-        getattr(services, self.move)(self.user, self.case, **self.cleaned_data)
+        getattr(services, self.move)(self.user, self.case, **self.move_data())
 
 
 class RecordApproachForm(MoveForm):
@@ -116,7 +129,7 @@ class RecordAnalysisForm(MoveForm):
         self._describe_fields()
 
     def perform(self):
-        data = self.cleaned_data
+        data = self.move_data()
         problems = {area.value: data[f"problem_{area.value}"] for area in ProblemArea if data[f"problem_{area.value}"]}
         services.record_analysis(
             self.user,
@@ -199,7 +212,9 @@ class UpdateInvolvementForm(MoveForm):
         involvement = self.case.involvements.filter(organisation_id=self.user.organisation_id).order_by("-pk").first()
         if involvement is None:
             raise forms.ValidationError(_("Your organisation was not brought into this case."))
-        services.update_involvement(self.user, involvement, **self.cleaned_data)
+        data = self.move_data()
+        involvement.case = self.case  # the case as the user saw it, version included
+        services.update_involvement(self.user, involvement, **data)
 
 
 class RecordPaymentArrangementForm(MoveForm):

@@ -106,13 +106,29 @@ class _Step:
     details: dict = field(default_factory=dict)
 
 
+class CaseChanged(ValidationError):
+    """The case changed after the user opened it: someone else moved it on in between.
+
+    Optimistic locking: the caller acted on ``case.version``; the locked row says otherwise.
+    Nothing is written, and the user is asked to look again instead of overwriting."""
+
+
 @contextmanager
 def _performing(actor, case, name):
-    """Lock the case, check the move, let the caller change it, then save and log it."""
+    """Lock the case, check the move and that nobody changed the case since the caller read it,
+    let the caller change it, then save and log it."""
     move = MOVES[name]
     with transaction.atomic():
         locked = Case.objects.select_for_update().select_related("covenant").get(pk=case.pk)
         check_move(actor, move, locked)
+        if locked.version != case.version:
+            raise CaseChanged(
+                _(
+                    "Someone else changed this case while you were working on it, so nothing was saved. "
+                    "Look at the case as it is now and try again if still needed."
+                ),
+                code="case_changed",
+            )
         if locked.state not in move.sources:
             raise ValidationError(
                 _("A case that is '%(state)s' cannot: %(move)s.")

@@ -25,6 +25,7 @@ from woonzeker.cases.deadlines import deadlines_of
 from woonzeker.cases.forms import MOVE_FORMS, NewSignalForm, QueueFilterForm, ReferResidentForm
 from woonzeker.cases.models import Analysis
 from woonzeker.cases.selectors import queue_counts, work_queue
+from woonzeker.cases.services import CaseChanged
 from woonzeker.cases.workflow import MOVES, moves_from
 from woonzeker.organisations.models import OrganisationKind
 from woonzeker.organisations.routing import UncoveredAddress, responsible_team
@@ -124,11 +125,17 @@ def perform_move(request, pk, move):
     if reason:
         raise PermissionDenied(reason)
     form = MOVE_FORMS[move](request.POST, case=case, user=request.user, prefix=move)
+    status = 400
     if form.is_valid():
         try:
             form.perform()
         except MoveRefused:
             raise
+        except CaseChanged as error:
+            # Show the case as it is now; the user's input stays in the form, now on the current version,
+            # so saving it again is a choice made knowing what changed.
+            messages.error(request, error.messages[0])
+            status = 409
         except ValidationError as error:
             form.add_service_error(error)
         else:
@@ -136,7 +143,10 @@ def perform_move(request, pk, move):
             messages.success(request, _("Done: %(move)s.") % {"move": MOVES[move].label})
             return redirect("cases:detail", pk=case.pk)
     case.refresh_from_db()
-    return render(request, "cases/case_detail.html", _detail_context(request.user, case, form), status=400)
+    if status == 409:
+        form.data = form.data.copy()
+        form.data[form.add_prefix("version")] = str(case.version)
+    return render(request, "cases/case_detail.html", _detail_context(request.user, case, form), status=status)
 
 
 def _open_case_page(request, move, form_class, template, success_message):
