@@ -50,3 +50,20 @@ class ApiToken(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None and self.user.is_active
+
+
+class IdempotentRequest(models.Model):
+    """An API write sent with an ``Idempotency-Key``: its fingerprint and the response it got, so a retry of
+    the same request gets the same response instead of doing the work twice. Kept for a day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    # Filled in the same transaction as the claim: never seen empty by another request.
+    status_code = models.PositiveSmallIntegerField(null=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.JSONField(null=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_response_per_idempotency_key")]

@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from woonzeker.accounts.authorization import check_ledger_import, check_move, visible_cases, visible_ledger_imports
+from woonzeker.api.idempotency import idempotent
 from woonzeker.api.models import Scope
 from woonzeker.api.permissions import HasScope
 from woonzeker.api.problems import problem
@@ -29,6 +30,14 @@ from woonzeker.cases.workflow import MOVES
 from woonzeker.ledgers.importing import import_ledger
 from woonzeker.ledgers.models import ImportChannel, ImportStatus
 from woonzeker.ledgers.reports import summary
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="Optional. A retry with the same key gets the first response back (header Idempotent-Replayed: "
+    "true) instead of doing the work twice; the same key with another request is refused (422). Kept for a day.",
+)
 
 LIST_PARAMETERS = {"state", "deadline_state", "established_from", "established_to", "page"}
 
@@ -103,8 +112,10 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         "Send `version` (the case's version you read) to have the move refused with 409 Conflict when someone "
         "else changed the case in the meantime.",
         responses={200: CaseDetailSerializer, 409: OpenApiTypes.OBJECT},
+        parameters=[IDEMPOTENCY_KEY],
     )
     @action(detail=True, methods=["post"], url_path=r"moves/(?P<move>[a-z_]+)")
+    @idempotent
     def move(self, request, pk=None, move=None):
         case = self.get_object()
         if move not in MOVE_FORMS:
@@ -136,8 +147,10 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             },
         ),
         responses={201: CaseDetailSerializer},
+        parameters=[IDEMPOTENCY_KEY],
     )
     @action(detail=False, methods=["post"], url_path="signals")
+    @idempotent
     def signals(self, request):
         """Establish arrears for a tenancy (a signal), as the New signal page does."""
         check_move(request.user, MOVES["establish_signal"])
@@ -178,7 +191,12 @@ class LedgerViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         return visible_ledger_imports(self.request.user).select_related("corporation")
 
-    @extend_schema(request={"multipart/form-data": LedgerUploadSerializer}, responses={201: LedgerImportSerializer})
+    @extend_schema(
+        request={"multipart/form-data": LedgerUploadSerializer},
+        responses={201: LedgerImportSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+    )
+    @idempotent
     def create(self, request):
         check_ledger_import(request.user, request.user.organisation)
         upload = LedgerUploadSerializer(data=request.data)

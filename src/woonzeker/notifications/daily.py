@@ -80,6 +80,7 @@ def send_digests():
 
 
 def run_daily(today=None):
+    from woonzeker.api.idempotency import forget_old_keys
     from woonzeker.monitoring.refresh import refresh_figures
 
     today = today or timezone.localdate()
@@ -87,4 +88,10 @@ def run_daily(today=None):
         told = deadline_notifications(today)
     digests = send_digests()
     refresh = refresh_figures()
-    return {"notified": told, "digests": digests, "monitoring_seconds": refresh.seconds}
+    forgotten = forget_old_keys()
+    return {
+        "notified": told,
+        "digests": digests,
+        "monitoring_seconds": refresh.seconds,
+        "idempotency_keys_forgotten": forgotten,
+    }

@@ -1,0 +1,151 @@
+"""Retries: an API write sent twice with the same Idempotency-Key is done once."""
+
+import threading
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from tests.api.test_api import client_for
+from woonzeker.api.idempotency import forget_old_keys
+from woonzeker.api.models import ApiToken, IdempotentRequest, Scope
+from woonzeker.cases.constants import State
+from woonzeker.cases.models import Case, CaseEvent
+from woonzeker.ledgers.models import LedgerImport
+
+pytestmark = pytest.mark.django_db
+
+LEDGER_HEADER = "peildatum;contractnummer;huurder_naam;straat;huisnummer;postcode;woonplaats;maandhuur;achterstand"
+
+
+def new_signal(world, today, contract="R-1"):
+    return {
+        "contract_number": contract,
+        "tenant_name": "J. Jansen",
+        "street": "Voorstraat",
+        "house_number": "12",
+        "postcode": "3311AB",
+        "town": "Dordrecht",
+        "municipality": world.dordrecht.pk,
+        "monthly_rent": "650.00",
+        "arrears": "700.00",
+        "established_on": today.isoformat(),
+    }
+
+
+def test_a_retried_signal_creates_one_case_and_gets_the_same_answer(world, today):
+    api = client_for(world.corporation_worker)
+    first = api.post("/api/v1/cases/signals/", new_signal(world, today), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    retry = api.post("/api/v1/cases/signals/", new_signal(world, today), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == retry.status_code == 201
+    assert retry.json() == first.json()
+    assert retry["Idempotent-Replayed"] == "true"
+    assert Case.objects.count() == 1
+    # Without a key the same request is simply a second request, refused by the covenant's own rule.
+    again = api.post("/api/v1/cases/signals/", new_signal(world, today), format="json")
+    assert again.status_code == 400
+    assert Case.objects.count() == 1
+
+
+def test_a_retried_move_is_made_once(world, make_case, today):
+    case = make_case(State.SIGNAL)
+    api = client_for(world.corporation_worker)
+    body = {"channel": "letter", "approached_on": today.isoformat(), "reached": "yes"}
+    url = f"/api/v1/cases/{case.pk}/moves/record_approach/"
+    responses = [api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="move-1") for _ in range(3)]
+    assert {r.status_code for r in responses} == {200}
+    assert case.approaches.count() == 1
+    assert CaseEvent.objects.filter(case=case, action="record_approach").count() == 1
+
+
+def test_the_same_key_for_a_different_request_is_refused(world, today):
+    api = client_for(world.corporation_worker)
+    api.post("/api/v1/cases/signals/", new_signal(world, today), format="json", HTTP_IDEMPOTENCY_KEY="k-2")
+    other = api.post(
+        "/api/v1/cases/signals/", new_signal(world, today, "R-2"), format="json", HTTP_IDEMPOTENCY_KEY="k-2"
+    )
+    assert other.status_code == 422
+    assert other["Content-Type"] == "application/problem+json"
+    assert "different request" in other.json()["detail"]
+    assert Case.objects.count() == 1
+
+
+def test_keys_are_per_client_and_a_failed_request_is_not_remembered(world, today):
+    mine = client_for(world.corporation_worker)
+    theirs = client_for(world.other_corporation_worker)
+    bad = {**new_signal(world, today), "arrears": "veel"}
+    assert mine.post("/api/v1/cases/signals/", bad, format="json", HTTP_IDEMPOTENCY_KEY="k-3").status_code == 400
+    assert not IdempotentRequest.objects.exists()
+    good = mine.post("/api/v1/cases/signals/", new_signal(world, today), format="json", HTTP_IDEMPOTENCY_KEY="k-3")
+    assert good.status_code == 201
+    # Another organisation's client with the same key is a different request altogether.
+    response = theirs.post(
+        "/api/v1/cases/signals/", new_signal(world, today, "X-1"), format="json", HTTP_IDEMPOTENCY_KEY="k-3"
+    )
+    assert response.status_code == 201
+    assert "Idempotent-Replayed" not in response
+    assert Case.objects.count() == 2
+
+
+def test_a_retried_ledger_upload_is_imported_once(world, tmp_path, settings, today):
+    settings.MEDIA_ROOT = tmp_path
+    path = tmp_path / "ledger.csv"
+    path.write_text(f"{LEDGER_HEADER}\n{today.isoformat()};L-1;Huurder;Voorstraat;1;3311AB;Dordrecht;650;700\n")
+    api = client_for(world.corporation_worker)
+    responses = []
+    for _ in range(2):
+        with path.open("rb") as handle:
+            responses.append(
+                api.post("/api/v1/ledgers/", {"file": handle}, format="multipart", HTTP_IDEMPOTENCY_KEY="ledger-1")
+            )
+    assert [r.status_code for r in responses] == [201, 201]
+    assert responses[1].json() == responses[0].json()
+    assert LedgerImport.objects.count() == 1
+
+
+def test_an_unusable_key_is_a_field_error(world, today):
+    api = client_for(world.corporation_worker)
+    response = api.post(
+        "/api/v1/cases/signals/", new_signal(world, today), format="json", HTTP_IDEMPOTENCY_KEY="x" * 300
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "Idempotency-Key"
+    assert not Case.objects.exists()
+
+
+def test_keys_are_forgotten_after_a_day(world, today):
+    api = client_for(world.corporation_worker)
+    api.post("/api/v1/cases/signals/", new_signal(world, today), format="json", HTTP_IDEMPOTENCY_KEY="k-4")
+    assert forget_old_keys(timezone.now()) == 0
+    assert forget_old_keys(timezone.now() + timedelta(days=1, minutes=1)) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_retries_at_the_same_moment_create_one_case(world, today):
+    _token, key = ApiToken.issue(user=world.corporation_worker, name="t", scopes=[Scope.CASES_WRITE])
+    start = threading.Barrier(3)
+    statuses = []
+
+    def send():
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        start.wait()
+        try:
+            response = api.post(
+                "/api/v1/cases/signals/", new_signal(world, today), format="json", HTTP_IDEMPOTENCY_KEY="same"
+            )
+            statuses.append((response.status_code, response.get("Idempotent-Replayed")))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Counter(statuses) == {(201, None): 1, (201, "true"): 2}
+    assert Case.objects.count() == 1
