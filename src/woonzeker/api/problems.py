@@ -17,6 +17,7 @@ TITLES = {
     405: "Method not allowed",
     409: "Conflict",
     415: "Unsupported media type",
+    422: "Unprocessable request",
     429: "Too many requests",
 }
 

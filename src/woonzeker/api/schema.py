@@ -22,6 +22,11 @@ ERRORS = {
     "406": "Not acceptable",
     "415": "Unsupported media type",
     "429": "Rate limit reached",
+    "503": "The database is temporarily unavailable; nothing was changed. Retry later (see Retry-After)",
+}
+WRITE_ERRORS = {
+    "409": "Conflict: the case changed after the version you sent; nothing was changed",
+    "422": "This Idempotency-Key was used for a different request",
 }
 
 
@@ -29,9 +34,10 @@ def add_problem_responses(result, generator, request, public):
     """Every operation may answer with a problem: say so, so clients (and schemathesis) know the shape."""
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM
     for path in result.get("paths", {}).values():
-        for operation in path.values():
+        for method, operation in path.items():
             responses = operation.setdefault("responses", {})
-            for code, description in ERRORS.items():
+            errors = {**ERRORS, **WRITE_ERRORS} if method == "post" else ERRORS
+            for code, description in errors.items():
                 responses.setdefault(
                     code,
                     {

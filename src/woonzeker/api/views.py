@@ -1,5 +1,6 @@
 """The API: thin views over the same services, forms and authorization as the pages."""
 
+from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -111,7 +112,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         "as on its form, e.g. record_approach: channel, approached_on, reached ('yes'/'no'), result. "
         "Send `version` (the case's version you read) to have the move refused with 409 Conflict when someone "
         "else changed the case in the meantime.",
-        responses={200: CaseDetailSerializer, 409: OpenApiTypes.OBJECT},
+        responses={200: CaseDetailSerializer},
         parameters=[IDEMPOTENCY_KEY],
     )
     @action(detail=True, methods=["post"], url_path=r"moves/(?P<move>[a-z_]+)")
@@ -124,8 +125,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         form = MOVE_FORMS[move](data=_form_data(request.data), case=case, user=request.user)
         if not form.is_valid():
             raise ValidationError(_form_errors(form))
-        form.perform()
-        audit.record(request.user, AuditAction.CHANGE, f"API case {case.pk}: {move}", cases=[case.pk], request=request)
+        with transaction.atomic():  # the change and its audit entry, together or not at all
+            form.perform()
+            audit.record(
+                request.user, AuditAction.CHANGE, f"API case {case.pk}: {move}", cases=[case.pk], request=request
+            )
         case.refresh_from_db()
         return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data)
 
@@ -157,10 +161,15 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         form = NewSignalForm(data=_form_data(request.data))
         if not form.is_valid():
             raise ValidationError(_form_errors(form))
-        case = form.perform(request.user)
-        audit.record(
-            request.user, AuditAction.CHANGE, f"API case {case.pk}: establish_signal", cases=[case.pk], request=request
-        )
+        with transaction.atomic():
+            case = form.perform(request.user)
+            audit.record(
+                request.user,
+                AuditAction.CHANGE,
+                f"API case {case.pk}: establish_signal",
+                cases=[case.pk],
+                request=request,
+            )
         data = CaseDetailSerializer(case, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
 
@@ -202,8 +211,9 @@ class LedgerViewSet(viewsets.GenericViewSet):
         upload = LedgerUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
-        record = import_ledger(request.user, request.user.organisation, file, file.name, ImportChannel.API)
-        audit.record(request.user, AuditAction.CHANGE, f"API ledger import {record.pk}", request=request)
+        with transaction.atomic():
+            record = import_ledger(request.user, request.user.organisation, file, file.name, ImportChannel.API)
+            audit.record(request.user, AuditAction.CHANGE, f"API ledger import {record.pk}", request=request)
         result = summary(record)
         if record.status == ImportStatus.REFUSED:
             response = problem(

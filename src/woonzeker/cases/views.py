@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -128,7 +129,11 @@ def perform_move(request, pk, move):
     status = 400
     if form.is_valid():
         try:
-            form.perform()
+            with transaction.atomic():  # the change and its audit entry, together or not at all
+                form.perform()
+                audit.record(
+                    request.user, AuditAction.CHANGE, f"case {case.pk}: {move}", cases=[case.pk], request=request
+                )
         except MoveRefused:
             raise
         except CaseChanged as error:
@@ -139,7 +144,6 @@ def perform_move(request, pk, move):
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            audit.record(request.user, AuditAction.CHANGE, f"case {case.pk}: {move}", cases=[case.pk], request=request)
             messages.success(request, _("Done: %(move)s.") % {"move": MOVES[move].label})
             return redirect("cases:detail", pk=case.pk)
     case.refresh_from_db()
@@ -158,13 +162,14 @@ def _open_case_page(request, move, form_class, template, success_message):
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            case = form.perform(user)
+            with transaction.atomic():  # the new case and its audit entry, together or not at all
+                case = form.perform(user)
+                audit.record(user, AuditAction.CHANGE, f"case {case.pk}: {move}", cases=[case.pk], request=request)
         except UncoveredAddress as error:
             form.add_error("postcode", error.messages)
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            audit.record(user, AuditAction.CHANGE, f"case {case.pk}: {move}", cases=[case.pk], request=request)
             messages.success(request, success_message(case))
             return redirect("cases:detail", pk=case.pk)
     return render(request, template, {"form": form}, status=400 if form.errors else 200)

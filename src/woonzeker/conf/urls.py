@@ -17,3 +17,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
 ]
+
+handler500 = "woonzeker.conf.errors.server_error"

@@ -282,6 +282,7 @@ def _corporation_case(rng, tenancy, target, today, sdd, dgj):
     services.update_involvement(
         _any_user(involvement.organisation), involvement, status=InvolvementStatus.ACCEPTED, on=started
     )
+    case.refresh_from_db()  # moved on through the involvement; act on the case as it is now
     services.record_payment_arrangement(
         corporation_user, case, agreed_on=started, monthly_amount=Decimal("50.00"), total_amount=case.arrears_amount
     )

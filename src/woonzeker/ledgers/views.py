@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 
 from woonzeker.accounts.authorization import ledger_import_refusal, visible_ledger_imports
@@ -22,10 +23,11 @@ def ledger_imports(request):
     form = LedgerUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        record = import_ledger(user, user.organisation, upload, upload.name, ImportChannel.UPLOAD)
-        audit.record(
-            user, AuditAction.CHANGE, f"ledger import {record.pk} ({record.get_status_display()})", request=request
-        )
+        with transaction.atomic():  # the import and its audit entry, together or not at all
+            record = import_ledger(user, user.organisation, upload, upload.name, ImportChannel.UPLOAD)
+            audit.record(
+                user, AuditAction.CHANGE, f"ledger import {record.pk} ({record.get_status_display()})", request=request
+            )
         return redirect("ledgers:detail", pk=record.pk)
     imports = visible_ledger_imports(user).select_related("imported_by")[:50]
     return render(request, "ledgers/ledger_imports.html", {"form": form, "imports": imports})
