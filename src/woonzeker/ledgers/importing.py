@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from woonzeker import faults
 from woonzeker.accounts.authorization import check_ledger_import
 from woonzeker.cases.deadlines import referral_deadline
 from woonzeker.cases.models import Case
@@ -123,7 +124,10 @@ def _stage(corporation, stored_name, filename):
 
 def _records(rows, report, resolver):
     """Staging tuples for the valid rows; the municipality of each row is resolved on the way (in memory)."""
+    die_halfway = faults.armed("staging")
     for row in rows:
+        if die_halfway and row.row_number == 1000:
+            faults.fault_point("staging")
         try:
             municipality_id = resolver.resolve(row.municipality, row.postcode)
         except InvalidValue as invalid:
@@ -180,6 +184,7 @@ def _apply(record, actor, report):
     clock.lap("index")
     applying.upsert_tenancies(context)
     clock.lap("tenancies")
+    faults.fault_point("applying")
     record.rows_read = applying.record_snapshots(context)
     clock.lap("snapshots")
     record.signals_resolved = applying.resolve_signals(context)
@@ -198,6 +203,7 @@ def _apply(record, actor, report):
         "seconds": {"read_and_stage": round((clock.start - record.started_at).total_seconds(), 3), **clock.laps},
     }
     record.save()
+    faults.fault_point("committing")
 
 
 class _Clock:
