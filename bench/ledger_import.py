@@ -28,7 +28,7 @@ from bench.ledgers import HEADER, write_ledgers  # noqa: E402  (needs Django set
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "var" / "bench"
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_DB = "woonzeker_bench"
+PG_DB = os.environ.get("BENCH_PG_DB", "woonzeker_bench")
 
 
 def manage(env, *args):

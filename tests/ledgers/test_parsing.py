@@ -345,7 +345,7 @@ def test_a_column_twice(tmp_path):
     [
         ("postcode", "3311", "'3311' is not a Dutch postcode (e.g. 3311 GR)."),
         ("postcode", "3311 SS", "'3311 SS' is not a Dutch postcode (e.g. 3311 GR)."),
-        ("bsn", "123456789", "'123456789' is not a valid BSN (eleven-test)."),
+        ("bsn", "123456789", "'*****6789' is not a valid BSN (eleven-test)."),  # masked: personal data
         ("maandhuur", "-712,50", "The monthly rent must be more than zero."),
         ("maandhuur", "0,00", "The monthly rent must be more than zero."),
         ("achterstand", "-1", "The arrears cannot be negative."),

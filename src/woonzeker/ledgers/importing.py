@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from woonzeker import crypto
 from woonzeker.accounts.authorization import check_ledger_import
 from woonzeker.cases.deadlines import referral_deadline
 from woonzeker.cases.models import Case
@@ -122,7 +123,9 @@ def _stage(corporation, stored_name, filename):
 
 
 def _records(rows, report, resolver):
-    """Staging tuples for the valid rows; the municipality of each row is resolved on the way (in memory)."""
+    """Staging tuples for the valid rows; the municipality of each row is resolved on the way (in memory),
+    and its BSN encrypted and hashed, so that only ciphertext and hash reach the database."""
+    encrypt, hash_bsn = crypto.encrypter(), crypto.hasher()
     for row in rows:
         try:
             municipality_id = resolver.resolve(row.municipality, row.postcode)
@@ -149,7 +152,8 @@ def _records(rows, report, resolver):
             row.payment_arrangement,
             row.phone,
             row.email,
-            row.bsn,
+            encrypt(row.bsn),
+            hash_bsn(row.bsn),
             row.birth_date,
         )
 
