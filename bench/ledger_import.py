@@ -86,9 +86,10 @@ def indexed_floor_postgresql(path):
                     copy.write(chunk)
             connection.execute(
                 "INSERT INTO floor_tenancies_tenancy (corporation_id, contract_number, tenant_name, street, "
-                "house_number, house_number_suffix, postcode, town, municipality_id, monthly_rent, phone, email, bsn) "
+                "house_number, house_number_suffix, postcode, town, municipality_id, monthly_rent, phone, email, bsn, "
+                "bsn_hash) "
                 "SELECT 1, contractnummer, huurder_naam, straat, huisnummer, coalesce(huisnummer_toevoeging, ''), "
-                "postcode, woonplaats, 1, replace(maandhuur, ',', '.')::numeric, '', '', '' FROM raw_ledger"
+                "postcode, woonplaats, 1, replace(maandhuur, ',', '.')::numeric, '', '', '', '' FROM raw_ledger"
             )
             connection.execute(
                 "INSERT INTO floor_ledgers_tenancysnapshot (tenancy_id, ledger_import_id, reference_date, "

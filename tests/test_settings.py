@@ -93,3 +93,19 @@ def test_development_bsn_keys_generated_once_and_private(tmp_path):
     key, hash_key = runs[0].stdout.split()
     assert key != hash_key and len(base64.urlsafe_b64decode(key)) == 32
     assert (tmp_path / "bsn_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_web_server_does_not_start_without_the_bsn_keys(tmp_path):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("WOONZEKER_") and k != "DATABASE_URL"}
+    environment.update(
+        {
+            "PYTHONPATH": str(ROOT / "src"),
+            "WOONZEKER_VAR_DIR": str(tmp_path),
+            "WOONZEKER_PRODUCTION": "1",
+            "SECRET_KEY": "x" * 50,
+        }
+    )
+    code = "import woonzeker.conf.wsgi"
+    result = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode != 0
+    assert "WOONZEKER_BSN_KEYS is not set" in result.stderr
