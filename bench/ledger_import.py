@@ -28,7 +28,7 @@ from bench.ledgers import HEADER, write_ledgers  # noqa: E402  (needs Django set
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "var" / "bench"
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_DB = "woonzeker_bench"
+PG_DB = os.environ.get("BENCH_PG_DB", "woonzeker_bench")
 
 
 def manage(env, *args):
@@ -86,9 +86,10 @@ def indexed_floor_postgresql(path):
                     copy.write(chunk)
             connection.execute(
                 "INSERT INTO floor_tenancies_tenancy (corporation_id, contract_number, tenant_name, street, "
-                "house_number, house_number_suffix, postcode, town, municipality_id, monthly_rent, phone, email, bsn) "
+                "house_number, house_number_suffix, postcode, town, municipality_id, monthly_rent, phone, email, bsn, "
+                "bsn_hash) "
                 "SELECT 1, contractnummer, huurder_naam, straat, huisnummer, coalesce(huisnummer_toevoeging, ''), "
-                "postcode, woonplaats, 1, replace(maandhuur, ',', '.')::numeric, '', '', '' FROM raw_ledger"
+                "postcode, woonplaats, 1, replace(maandhuur, ',', '.')::numeric, '', '', '', '' FROM raw_ledger"
             )
             connection.execute(
                 "INSERT INTO floor_ledgers_tenancysnapshot (tenancy_id, ledger_import_id, reference_date, "

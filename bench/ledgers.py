@@ -24,12 +24,23 @@ HEADER = [
     "betalingsregeling",
     "telefoon",
     "email",
+    "bsn",
 ]
 FIRST_DATE = date(2026, 9, 1)
 FOLLOW_UP_DATE = date(2026, 10, 1)
 STREETS = ["Voorstraat", "Merwekade", "Singel", "Kerkstraat", "Rivierdijk", "Oranjelaan", "Lindenlaan", "Havenstraat"]
 NAMES = ["Jansen", "de Vries", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "Yilmaz", "El Idrissi"]
 LETTERS = "ABCDEGHJKLMNPRTVWXZ"
+
+
+def _bsn(number):
+    """A made-up citizen service number that passes the eleven-test, unique per tenancy number."""
+    while True:
+        digits = f"{10_000_000 + number * 7 % 90_000_000:08d}"
+        check = sum(int(d) * w for d, w in zip(digits, range(9, 1, -1), strict=True)) % 11
+        if check < 10:
+            return f"{digits}{check}"
+        number += 90_000_000 // 7 + 1  # another prefix, still unique for any ledger size used here
 
 
 def _tenancy(rng, number):
@@ -54,6 +65,7 @@ def _tenancy(rng, number):
         "rent": rent,
         "arrears": round(rent * months, 2),
         "arrangement": False,
+        "bsn": _bsn(number),
     }
 
 
@@ -102,6 +114,7 @@ def write_ledgers(rows, first_path, follow_up_path, seed=2015):
                             "ja" if t["arrangement"] else "nee",
                             "",
                             "",
+                            t["bsn"],
                         ]
                     )
                     + "\n"

@@ -56,10 +56,10 @@ def generate(database_url, cases=1_000_000, events_per_case=5, first_day="2025-1
         run(
             "tenancies",
             """INSERT INTO tenancies_tenancy (corporation_id, contract_number, tenant_name, street, house_number,
-                   house_number_suffix, postcode, town, municipality_id, monthly_rent, phone, email, bsn)
+                   house_number_suffix, postcode, town, municipality_id, monthly_rent, phone, email, bsn, bsn_hash)
                SELECT c.id, 'NB-' || g, 'Huurder ' || g, 'Straat ' || mod(g, 97), (mod(g, 300) + 1)::text, '',
                       (a.low + mod(g, a.high - a.low + 1))::text || 'AB', a.town, a.municipality_id,
-                      450 + mod(g, 500), '', '', ''
+                      450 + mod(g, 500), '', '', '', ''
                FROM generate_series(1, %(cases)s) g
                JOIN bench_area a ON a.n = mod(g, %(areas)s)
                JOIN bench_corporation c ON c.n = mod(g / 7, %(corporations)s)""",

@@ -1,6 +1,8 @@
 """Settings come from the environment; a development secret is generated once, never committed."""
 
+import base64
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -36,10 +38,11 @@ def test_database_from_database_url(tmp_path):
     assert _settings({}, tmp_path).stdout.splitlines()[1] == "django.db.backends.sqlite3"
 
 
-def test_production_settings_pass_the_deploy_check(tmp_path):
+def _production_check(tmp_path, **env):
     # As a production server starts: none of the test run's own variables (the browser tests set
     # DJANGO_ALLOW_ASYNC_UNSAFE for their thread, which the deploy check rightly warns about).
     dropped = {"SECRET_KEY", "DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    dropped |= {"WOONZEKER_BSN_KEYS", "WOONZEKER_BSN_HASH_KEY"}
     environment = {k: v for k, v in os.environ.items() if k not in dropped}
     environment.update(
         {
@@ -48,13 +51,61 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
             "WOONZEKER_PRODUCTION": "1",
             "SECRET_KEY": "a-long-random-production-secret-" + "x9Q2" * 12,
             "ALLOWED_HOSTS": "woonzeker.example.nl",
+            **env,
         }
     )
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
         env=environment,
         capture_output=True,
         text=True,
     )
+
+
+def _key():
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    result = _production_check(tmp_path, WOONZEKER_BSN_KEYS=f"{_key()}, {_key()}", WOONZEKER_BSN_HASH_KEY=_key())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_the_bsn_keys(tmp_path):
+    result = _production_check(tmp_path)
+    assert result.returncode != 0
+    assert "woonzeker.E001" in result.stderr and "WOONZEKER_BSN_KEYS is not set" in result.stderr
+    assert "WOONZEKER_BSN_HASH_KEY is not set" in result.stderr
+    assert not (tmp_path / "bsn_key").exists()  # production never makes a key of its own
+
+
+def test_development_bsn_keys_generated_once_and_private(tmp_path):
+    code = "from woonzeker.conf import settings as s; print(s.BSN_KEYS[0]); print(s.BSN_HASH_KEY)"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("WOONZEKER_")}
+    environment.update({"PYTHONPATH": str(ROOT / "src"), "WOONZEKER_VAR_DIR": str(tmp_path)})
+    runs = [
+        subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, cwd=ROOT)
+        for _ in range(2)
+    ]
+    assert runs[0].returncode == 0, runs[0].stderr
+    assert runs[0].stdout == runs[1].stdout
+    key, hash_key = runs[0].stdout.split()
+    assert key != hash_key and len(base64.urlsafe_b64decode(key)) == 32
+    assert (tmp_path / "bsn_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_web_server_does_not_start_without_the_bsn_keys(tmp_path):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("WOONZEKER_") and k != "DATABASE_URL"}
+    environment.update(
+        {
+            "PYTHONPATH": str(ROOT / "src"),
+            "WOONZEKER_VAR_DIR": str(tmp_path),
+            "WOONZEKER_PRODUCTION": "1",
+            "SECRET_KEY": "x" * 50,
+        }
+    )
+    code = "import woonzeker.conf.wsgi"
+    result = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode != 0
+    assert "WOONZEKER_BSN_KEYS is not set" in result.stderr

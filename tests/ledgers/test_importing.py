@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from woonzeker.accounts.authorization import MoveRefused
 from woonzeker.cases import services
@@ -295,3 +296,47 @@ def test_import_report_of_another_corporation_does_not_exist(client, world, tmp_
     record = run(world, ledger(tmp_path, today, [("A", "700")]))
     client.force_login(world.other_corporation_worker)
     assert client.get(f"/aanleveringen/{record.pk}/").status_code == 404
+
+
+def bsn_ledger(tmp_path, day, rows):
+    """A CSV ledger with a bsn column; each row is (contract, bsn)."""
+    lines = [HEADER + ";bsn"]
+    lines += [f"{day:%Y-%m-%d};{c};Huurder {c};Voorstraat;1;3311AB;Dordrecht;650,00;0;nee;{bsn}" for c, bsn in rows]
+    path = tmp_path / f"bsn-{day:%Y%m%d}.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def stored_bsns():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT contract_number, bsn, bsn_hash FROM tenancies_tenancy ORDER BY contract_number")
+        return {contract: (bsn, hashed) for contract, bsn, hashed in cursor.fetchall()}
+
+
+def test_ledger_bsns_are_stored_encrypted_and_hashed(world, tmp_path, today):
+    record = run(world, bsn_ledger(tmp_path, today - timedelta(days=30), [("B1", "111222333"), ("B2", "")]))
+    assert record.status == ImportStatus.IMPORTED, record.report
+    rows = stored_bsns()
+    assert rows["B1"][0].startswith("v1:") and "111222333" not in rows["B1"][0] + rows["B1"][1]
+    assert rows["B2"] == ("", "")
+    assert Tenancy.objects.get(contract_number="B1").bsn == "111222333"
+    assert list(Tenancy.objects.with_bsn("111222333").values_list("contract_number", flat=True)) == ["B1"]
+
+
+def test_a_later_ledger_keeps_an_unchanged_bsn_replaces_a_new_one_and_keeps_one_left_out(world, tmp_path, today):
+    first = [("S", "111222333"), ("N", "111222333"), ("E", "111222333")]
+    run(world, bsn_ledger(tmp_path, today - timedelta(days=30), first))
+    before = stored_bsns()
+    run(world, bsn_ledger(tmp_path, today, [("S", "111222333"), ("N", "123456782"), ("E", "")]))
+    after = stored_bsns()
+    assert after["S"] == before["S"]  # same number: the stored ciphertext is not rewritten
+    assert Tenancy.objects.get(contract_number="N").bsn == "123456782"
+    assert after["N"][1] != before["N"][1]
+    assert after["E"] == before["E"]  # left empty: the earlier number stays
+
+
+def test_a_refused_bsn_is_reported_masked(world, tmp_path, today):
+    record = run(world, bsn_ledger(tmp_path, today, [("X", "123456789")]))
+    assert record.status == ImportStatus.REFUSED
+    assert "123456789" not in json.dumps(record.report)
+    assert "*****6789" in json.dumps(record.report)

@@ -345,7 +345,6 @@ def test_a_column_twice(tmp_path):
     [
         ("postcode", "3311", "'3311' is not a Dutch postcode (e.g. 3311 GR)."),
         ("postcode", "3311 SS", "'3311 SS' is not a Dutch postcode (e.g. 3311 GR)."),
-        ("bsn", "123456789", "'123456789' is not a valid BSN (eleven-test)."),
         ("maandhuur", "-712,50", "The monthly rent must be more than zero."),
         ("maandhuur", "0,00", "The monthly rent must be more than zero."),
         ("achterstand", "-1", "The arrears cannot be negative."),
@@ -369,6 +368,14 @@ def test_invalid_value(tmp_path, column, value, message):
     assert rows == []
     error = only_error(report)
     assert (error.row, error.column, error.value, error.message) == (2, column, value, message)
+
+
+def test_a_refused_bsn_is_named_masked(tmp_path):
+    _rows, report = parse(write(tmp_path, csv_bytes([row(bsn="123456789")])))
+
+    error = only_error(report)
+    assert (error.column, error.value) == ("bsn", "*****6789")  # one digit from a real number: personal data
+    assert error.message == "'*****6789' is not a valid BSN (eleven-test)."
 
 
 def test_invalid_optional_values(tmp_path):

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from woonzeker.crypto import mask
 from woonzeker.organisations.models import OrganisationKind as Kind
 
 
@@ -58,6 +59,24 @@ def may_read_feedback_summary(user, case):
     if may_read_internal_notes(user, case):
         return True
     return user.organisation_kind != Kind.SAFE_HOME and case.feedback_sent_on is not None
+
+
+def may_read_full_bsn(user, case):
+    """The full citizen service number is for the social service brought into the case: debt assistance
+    identifies its client by BSN (Wgs). Everyone else who sees the household sees it masked
+    (``crypto.mask``). Asked only for a case the user may see."""
+    return (
+        user.organisation_kind == Kind.SOCIAL_SERVICE
+        and case.involvements.filter(organisation_id=user.organisation_id).exists()
+    )
+
+
+def shown_bsn(user, case):
+    """The case's BSN as ``user`` may see it: full, masked, or '' when there is none."""
+    bsn = case.tenancy.bsn
+    if not bsn:
+        return ""
+    return bsn if may_read_full_bsn(user, case) else mask(bsn)
 
 
 class MoveRefused(PermissionDenied):

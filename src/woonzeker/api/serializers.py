@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from woonzeker.accounts.authorization import may_read_feedback_summary
+from woonzeker.accounts.authorization import may_read_feedback_summary, shown_bsn
 from woonzeker.cases.constants import CorporationDecision, Outcome, Resolution
 from woonzeker.cases.deadlines import deadlines_of
 from woonzeker.cases.models import Case
@@ -63,12 +63,19 @@ class FeedbackSerializer(serializers.Serializer):
 
 
 class CaseDetailSerializer(CaseSerializer):
+    bsn = serializers.SerializerMethodField(
+        help_text="The tenant's citizen service number, masked (`*****6789`) unless the caller may read it "
+        "in full (the social service brought into the case); empty when not known."
+    )
     deadlines = serializers.SerializerMethodField()
     feedback = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "deadlines", "feedback"]
+        fields = [*CaseSerializer.Meta.fields, "bsn", "deadlines", "feedback"]
         read_only_fields = fields
+
+    def get_bsn(self, case) -> str:
+        return shown_bsn(self.context["request"].user, case)
 
     @extend_schema_field(DeadlineSerializer(many=True))
     def get_deadlines(self, case):

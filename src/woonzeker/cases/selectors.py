@@ -4,11 +4,13 @@ from datetime import timedelta
 
 from django.db import models
 from django.db.models import Count, F, Q, Value, When
+from stdnum.nl import bsn as nl_bsn
 
 from woonzeker.cases.constants import OPEN_STATES, State
 from woonzeker.cases.deadlines import DeadlineState
 from woonzeker.cases.models import Case
 from woonzeker.covenants.models import Covenant
+from woonzeker.crypto import keyed_hash
 from woonzeker.organisations.models import OrganisationKind
 
 
@@ -90,15 +92,19 @@ def work_queue(user, cases, today, *, state="", deadline="", team=None, municipa
 
 
 def search_filter(query):
-    """Name, street, postcode (with or without space) or contract number."""
+    """Name, street, postcode (with or without space), contract number, or a full BSN (through its keyed
+    hash: the database holds no plain BSN to compare with)."""
     text = query.strip()
     compact = text.replace(" ", "").upper()
-    return (
+    found = (
         Q(tenancy__tenant_name__icontains=text)
         | Q(tenancy__street__icontains=text)
         | Q(tenancy__postcode__startswith=compact)
         | Q(tenancy__contract_number__iexact=text)
     )
+    if nl_bsn.is_valid(compact):
+        found |= Q(tenancy__bsn_hash=keyed_hash(nl_bsn.compact(compact)))
+    return found
 
 
 def queue_counts(cases, today):

@@ -18,6 +18,7 @@ from woonzeker.accounts.authorization import (
     may_read_feedback_summary,
     may_read_internal_notes,
     refusal,
+    shown_bsn,
     visible_cases,
 )
 from woonzeker.audit import services as audit
@@ -96,6 +97,7 @@ def _detail_context(user, case, bound_form=None):
         "analysis": Analysis.objects.filter(case=case).prefetch_related("problems").first(),
         "show_internal_notes": may_read_internal_notes(user, case),
         "show_summary": may_read_feedback_summary(user, case),
+        "bsn": shown_bsn(user, case),
         "events": case.events.select_related("actor", "organisation"),
         "approaches": case.approaches.all(),
         "involvements": case.involvements.select_related("organisation"),

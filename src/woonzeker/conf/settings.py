@@ -3,8 +3,12 @@
 Defaults are safe and work on a laptop: SQLite in ``var/``, console mail,
 DEBUG off unless asked. A development secret key is generated on first run
 into ``var/secret_key`` (git ignores ``var/``); production sets SECRET_KEY.
+The keys that protect the BSN at rest are handled the same way (``var/bsn_key``,
+``var/bsn_hash_key`` in development; WOONZEKER_BSN_KEYS and WOONZEKER_BSN_HASH_KEY
+in production, where a system check refuses to start without them).
 """
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -29,22 +33,36 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def _development_secret_key():
-    """A secret generated once per checkout, never committed."""
-    path = VAR_DIR / "secret_key"
+def _development_secret(name, make):
+    """A secret generated once per checkout into ``var/<name>``, never committed."""
+    path = VAR_DIR / name
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
+        path.write_text(make())
         path.chmod(0o600)
     return path.read_text().strip()
 
 
+def _new_bsn_key():
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+PRODUCTION = env_bool("WOONZEKER_PRODUCTION")
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or None
 if not SECRET_KEY:
-    if env_bool("WOONZEKER_PRODUCTION"):
+    if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set in production.")
-    SECRET_KEY = _development_secret_key()
+    SECRET_KEY = _development_secret("secret_key", lambda: secrets.token_urlsafe(50))
+
+# The BSN at rest (woonzeker/crypto.py): AES-256-GCM keys, base64, newest first (the first encrypts, all
+# decrypt, so a key can be rotated), and a separate key for the keyed hash used to find a BSN.
+# Production sets both; without them the system check woonzeker.E001 stops migrate and the server.
+BSN_KEYS = env_list("WOONZEKER_BSN_KEYS")
+BSN_HASH_KEY = os.environ.get("WOONZEKER_BSN_HASH_KEY", "").strip()
+if not PRODUCTION:
+    BSN_KEYS = BSN_KEYS or [_development_secret("bsn_key", _new_bsn_key)]
+    BSN_HASH_KEY = BSN_HASH_KEY or _development_secret("bsn_hash_key", _new_bsn_key)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
@@ -106,7 +124,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'woonzeker.sqlite3'}",
         # Persistent connections in production (checked before reuse); per request in development.
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60" if env_bool("WOONZEKER_PRODUCTION") else "0")),
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60" if PRODUCTION else "0")),
         conn_health_checks=True,
     )
 }
@@ -146,7 +164,7 @@ STATICFILES_DIRS = [
 ]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", PROJECT_DIR / "staticfiles"))
 # Production serves static files itself (whitenoise), compressed, after collectstatic.
-if env_bool("WOONZEKER_PRODUCTION"):
+if PRODUCTION:
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
         "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -166,12 +184,12 @@ LEDGER_MAX_UPLOAD_BYTES = int(os.environ.get("LEDGER_MAX_UPLOAD_BYTES", str(1024
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # inactivity expiry, not absolute
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("WOONZEKER_PRODUCTION"))
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if env_bool("WOONZEKER_PRODUCTION"):
+if PRODUCTION:
     # Served over HTTPS only (behind a TLS-terminating proxy that sets X-Forwarded-Proto).
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -221,7 +239,7 @@ SPECTACULAR_SETTINGS = {
 NOTIFY_DUE_WITHIN_WORKING_DAYS = int(os.environ.get("NOTIFY_DUE_WITHIN_WORKING_DAYS", "3"))
 ESCALATION_GRACE_WORKING_DAYS = int(os.environ.get("ESCALATION_GRACE_WORKING_DAYS", "2"))
 
-LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if env_bool("WOONZEKER_PRODUCTION") else "text")
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

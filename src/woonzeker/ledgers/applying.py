@@ -60,7 +60,8 @@ def _fetch(sql, params):
 def upsert_tenancies(context):
     """Create the tenancies the corporation has not sent before; update the details of the others.
 
-    Optional contact details that a later file leaves empty keep their earlier value.
+    Optional contact details that a later file leaves empty keep their earlier value. The BSN arrives
+    encrypted and hashed (``importing._records``).
     """
     replaced = [
         "tenant_name",
@@ -72,10 +73,15 @@ def upsert_tenancies(context):
         "municipality_id",
         "monthly_rent",
     ]
-    kept_when_empty = ["phone", "email", "bsn"]
-    columns = replaced + kept_when_empty + ["birth_date"]
+    kept_when_empty = ["phone", "email", "bsn_hash"]
+    columns = replaced + kept_when_empty + ["bsn", "birth_date"]
     updates = [f"{c} = excluded.{c}" for c in replaced]
     updates += [f"{c} = COALESCE(NULLIF(excluded.{c}, ''), {TENANCY}.{c})" for c in kept_when_empty]
+    # The BSN is compared by its hash: its ciphertext differs on every encryption (a random nonce), so the
+    # stored one is kept while the number is the same.
+    updates.append(
+        f"bsn = CASE WHEN excluded.bsn_hash IN ('', {TENANCY}.bsn_hash) THEN {TENANCY}.bsn ELSE excluded.bsn END"
+    )
     updates.append(f"birth_date = COALESCE(excluded.birth_date, {TENANCY}.birth_date)")
     changed = " OR ".join(_differs(f"{TENANCY}.{c}", f"excluded.{c}") for c in replaced + kept_when_empty)
     return _execute(

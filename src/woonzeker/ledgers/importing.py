@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from woonzeker import faults
+from woonzeker import crypto, faults
 from woonzeker.accounts.authorization import check_ledger_import
 from woonzeker.cases.deadlines import referral_deadline
 from woonzeker.cases.models import Case
@@ -123,7 +123,9 @@ def _stage(corporation, stored_name, filename):
 
 
 def _records(rows, report, resolver):
-    """Staging tuples for the valid rows; the municipality of each row is resolved on the way (in memory)."""
+    """Staging tuples for the valid rows; the municipality of each row is resolved on the way (in memory),
+    and its BSN encrypted and hashed, so that only ciphertext and hash reach the database."""
+    encrypt, hash_bsn = crypto.encrypter(), crypto.hasher()
     die_halfway = faults.armed("staging")
     for row in rows:
         if die_halfway and row.row_number == 1000:
@@ -153,7 +155,8 @@ def _records(rows, report, resolver):
             row.payment_arrangement,
             row.phone,
             row.email,
-            row.bsn,
+            encrypt(row.bsn),
+            hash_bsn(row.bsn),
             row.birth_date,
         )
 

@@ -53,6 +53,8 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import bsn as nl_bsn
 from stdnum.nl import postcode as nl_postcode
 
+from woonzeker.crypto import mask
+
 REQUIRED_COLUMNS = (
     "peildatum",
     "contractnummer",
@@ -114,11 +116,15 @@ class LedgerFileError(Exception):
 
 
 class InvalidValue(ValueError):
-    """A cell's value cannot be read as what its column holds; ``message`` is for the user."""
+    """A cell's value cannot be read as what its column holds; ``message`` is for the user.
 
-    def __init__(self, message):
+    ``shown`` replaces the value in the error where the value itself must not be kept (a BSN).
+    """
+
+    def __init__(self, message, shown=None):
         super().__init__(message)
         self.message = message
+        self.shown = shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,11 +360,16 @@ def parse_postcode(value):
 
 
 def parse_bsn(value):
-    """A citizen service number that passes the eleven-test, as nine digits. Raises InvalidValue."""
+    """A citizen service number that passes the eleven-test, as nine digits. Raises InvalidValue.
+
+    A refused number is named masked (``*****6789``): one mistyped digit away from a real BSN, it is
+    personal data, and the report is kept.
+    """
     try:
         return nl_bsn.validate(cell_text(value))
     except StdnumError:
-        raise InvalidValue(_("'%(value)s' is not a valid BSN (eleven-test).") % {"value": value}) from None
+        shown = mask(cell_text(value))
+        raise InvalidValue(_("'%(value)s' is not a valid BSN (eleven-test).") % {"value": shown}, shown) from None
 
 
 def parse_house_number(value):
@@ -527,7 +538,7 @@ class _Row:
         try:
             return parse(value)
         except InvalidValue as exc:
-            self.error(self.name(column), value, exc.message)
+            self.error(self.name(column), value if exc.shown is None else exc.shown, exc.message)
             return default
 
     def amount(self, column):

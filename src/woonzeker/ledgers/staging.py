@@ -29,7 +29,8 @@ COLUMNS = [
     ("payment_arrangement", "boolean", "bool"),
     ("phone", "text", "text"),
     ("email", "text", "text"),
-    ("bsn", "text", "text"),
+    ("bsn", "text", "text"),  # encrypted (woonzeker/crypto.py): the plain BSN never reaches the database
+    ("bsn_hash", "text", "text"),
     ("birth_date", "date", "date"),
 ]
 COLUMN_NAMES = [name for name, _pg, _sqlite in COLUMNS]

@@ -10,13 +10,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from stdnum.nl import bsn as nl_bsn
 
+from woonzeker.crypto import EncryptedCharField, keyed_hash, mask
 from woonzeker.organisations.models import OrganisationKind
 from woonzeker.organisations.postcodes import display_postcode, normalise_postcode
 
 
 def validate_bsn(value):
     if value and not nl_bsn.is_valid(value):
-        raise ValidationError(_("'%(value)s' is not a valid BSN (eleven-test)."), params={"value": value})
+        raise ValidationError(_("'%(value)s' is not a valid BSN (eleven-test)."), params={"value": mask(value)})
+
+
+class TenancyQuerySet(models.QuerySet):
+    def with_bsn(self, bsn):
+        """The tenancies of this citizen service number, found through its keyed hash."""
+        return self.filter(bsn_hash=keyed_hash(bsn)) if bsn else self.none()
 
 
 class Tenancy(models.Model):
@@ -42,8 +49,12 @@ class Tenancy(models.Model):
     monthly_rent = models.DecimalField(_("monthly rent"), max_digits=8, decimal_places=2, null=True, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
-    bsn = models.CharField(_("BSN"), max_length=9, blank=True, validators=[validate_bsn])
+    # Encrypted at rest; found through bsn_hash (woonzeker/crypto.py); shown masked (accounts.authorization.shown_bsn).
+    bsn = EncryptedCharField(_("BSN"), blank=True, validators=[validate_bsn], hash_field="bsn_hash")
+    bsn_hash = models.CharField(_("BSN (keyed hash)"), max_length=64, blank=True, db_index=True, editable=False)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+
+    objects = TenancyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tenancy")
@@ -63,6 +74,11 @@ class Tenancy(models.Model):
 
     def __str__(self):
         return f"{self.tenant_name}, {self.address}"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is not None and "bsn" in update_fields:
+            update_fields = {*update_fields, "bsn_hash"}  # the hash follows the number (EncryptedCharField.pre_save)
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
     def address(self):
