@@ -2,9 +2,11 @@
 
 Everything listens on loopback only, every wait is bounded, and everything started is stopped again."""
 
+import base64
 import http.client
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -145,6 +147,8 @@ class ProductionServer:
             WOONZEKER_VAR_DIR=str(var_dir),
             LOG_LEVEL="WARNING",
             API_RATE="100000/minute",  # the test client sends as fast as it can
+            WOONZEKER_BSN_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            WOONZEKER_BSN_HASH_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         )
         self.process = None
 
