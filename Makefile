@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-dev
 
-.PHONY: run install test lint format migrate demo lock messages clean bench browser schema serve
+.PHONY: run install test lint format migrate demo lock messages clean bench browser schema serve backup restore
 
 $(INSTALLED): requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,15 @@ serve: install
 	WOONZEKER_PRODUCTION=1 $(PY) manage.py collectstatic --noinput --verbosity 0
 	WOONZEKER_PRODUCTION=1 $(PY) manage.py migrate --noinput
 	WOONZEKER_PRODUCTION=1 $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
+# Back up the database (DATABASE_URL, or the SQLite file) into var/backups/, with a manifest to check a restore.
+backup: install
+	$(PY) manage.py backup
+
+# Replace the database with a backup and verify it: make restore FILE=var/backups/woonzeker-….dump
+restore: install
+	@test -n "$(FILE)" || (echo "Say which backup: make restore FILE=var/backups/…" && exit 2)
+	$(PY) manage.py restore "$(FILE)" --yes
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "woonzeker.audit",
     "woonzeker.api",
     "woonzeker.notifications",
+    "woonzeker.operations",
     "woonzeker.demo",
 ]
 

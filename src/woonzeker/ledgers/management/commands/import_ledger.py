@@ -4,7 +4,10 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from woonzeker.audit import services as audit
+from woonzeker.audit.models import AuditAction
 from woonzeker.ledgers.importing import import_ledger
 from woonzeker.ledgers.models import ImportChannel, ImportStatus
 from woonzeker.ledgers.reports import summary
@@ -26,7 +29,11 @@ class Command(BaseCommand):
             raise CommandError(f"No housing corporation with code '{corporation}'.") from None
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
-        record = import_ledger(None, organisation, file, file.name, ImportChannel.COMMAND)
+        with transaction.atomic():  # the import and its audit entry, together or not at all
+            record = import_ledger(None, organisation, file, file.name, ImportChannel.COMMAND)
+            audit.record(
+                None, AuditAction.CHANGE, f"ledger import {record.pk} ({record.get_status_display()}, command line)"
+            )
         result = summary(record)
         if json:
             self.stdout.write(_json_dumps(result))
