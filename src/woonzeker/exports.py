@@ -7,6 +7,7 @@ gets a leading apostrophe. Numbers stay numbers.
 
 import csv
 import io
+import re
 
 from django.http import HttpResponse
 from openpyxl import Workbook
@@ -31,10 +32,15 @@ def csv_response(filename, headers, rows):
     return response
 
 
+def sheet_title(title):
+    """A worksheet name Excel accepts: at most 31 characters, none of []:*?/\\ (a name may hold them)."""
+    return re.sub(r"[\[\]:*?/\\]", " ", str(title)).strip()[:31] or "Export"
+
+
 def xlsx_response(filename, title, headers, rows):
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31]
+    sheet.title = sheet_title(title)
     sheet.append([neutralise(str(h)) for h in headers])
     for row in rows:
         sheet.append([neutralise(v if isinstance(v, int | float) else str(v)) for v in row])

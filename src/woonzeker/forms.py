@@ -1,6 +1,9 @@
 """Form plumbing shared by every app: NL Design System classes and accessible error wiring."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
+
+from woonzeker.text import PlainTextValidator, normalise
 
 WIDGET_CLASSES = {
     forms.Select: "utrecht-select utrecht-select--html-select",
@@ -17,12 +20,29 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+#: The longest free text (a note, a result, a reason) a form takes; names and addresses have their own limits.
+FREE_TEXT_MAX = 10_000
+
+
+def _guard_text(field):
+    """Every text field refuses control characters, and has a length limit."""
+    if not isinstance(field, forms.CharField):
+        return
+    field.validators.append(PlainTextValidator(multiline=isinstance(field.widget, forms.Textarea)))
+    if field.max_length is None:
+        field.max_length = FREE_TEXT_MAX
+        field.validators.append(MaxLengthValidator(FREE_TEXT_MAX))
+        field.widget.attrs.setdefault("maxlength", str(FREE_TEXT_MAX))
+
+
 class StyledForm(forms.Form):
-    """A form whose widgets carry the Utrecht classes and point to their help and error texts."""
+    """A form whose widgets carry the Utrecht classes and point to their help and error texts; its text
+    fields refuse control characters and overlong input, and store text NFC-normalised."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            _guard_text(field)
             widget = field.widget
             if isinstance(widget, forms.RadioSelect):
                 continue
@@ -46,6 +66,12 @@ class StyledForm(forms.Form):
     def full_clean(self):
         super().full_clean()
         self._describe_fields()
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name, value in self.cleaned_data.items():
+            if isinstance(value, str):
+                self.cleaned_data[name] = normalise(value)
 
     def add_service_error(self, error):
         """Show a service's ValidationError next to the field it names, or above the form."""

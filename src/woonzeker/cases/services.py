@@ -12,6 +12,7 @@ reason) without writing anything.
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -55,6 +56,9 @@ from woonzeker.notifications.services import follow_up
 from woonzeker.organisations.models import OrganisationKind
 from woonzeker.organisations.routing import responsible_team
 
+#: No step of any covenant happened before this day; an earlier date is a typing error (0001-01-01).
+EARLIEST_DATE = date(2000, 1, 1)
+
 
 def _today():
     return timezone.localdate()
@@ -65,6 +69,13 @@ def _check_date(value, field_name, not_before=None, not_before_label=""):
         raise ValidationError({field_name: _("A date is required.")})
     if value > _today():
         raise ValidationError({field_name: _("The date cannot be in the future.")})
+    if value < EARLIEST_DATE:
+        raise ValidationError(
+            {
+                field_name: _("A date before %(date)s is not plausible here.")
+                % {"date": EARLIEST_DATE.strftime("%d-%m-%Y")}
+            }
+        )
     if not_before is not None and value < not_before:
         raise ValidationError(
             {

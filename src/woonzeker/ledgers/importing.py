@@ -163,6 +163,10 @@ def _records(rows, report, resolver):
 
 def _date_problem(corporation, reference_date):
     """Snapshots arrive in date order: a second file for a date, or a file older than the newest, is refused."""
+    if reference_date > timezone.localdate():
+        return _("The peildatum %(date)s lies in the future; a ledger describes the rent accounts on a past day.") % {
+            "date": _d(reference_date)
+        }
     imported = LedgerImport.objects.filter(corporation=corporation, status=ImportStatus.IMPORTED)
     same = imported.filter(reference_date=reference_date).first()
     if same:

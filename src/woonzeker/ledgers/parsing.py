@@ -39,6 +39,7 @@ import functools
 import math
 import os
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -54,6 +55,7 @@ from stdnum.nl import bsn as nl_bsn
 from stdnum.nl import postcode as nl_postcode
 
 from woonzeker.crypto import mask
+from woonzeker.text import normalise, refused_character, refused_character_message, visible
 
 REQUIRED_COLUMNS = (
     "peildatum",
@@ -135,6 +137,11 @@ class LedgerError:
     column: str
     value: str
     message: str
+
+    def __post_init__(self):
+        # The value is shown and stored as the report: invisible characters written out (NUL cannot be stored).
+        if isinstance(self.value, str) and not self.value.isprintable():
+            object.__setattr__(self, "value", visible(self.value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +234,33 @@ def _open(source):
     return contextlib.nullcontext(source)
 
 
+#: A workbook whose parts unpack to more than this is refused before it is opened (a "zip bomb"). A real
+#: ledger of 2,500,000 rows unpacks to about 1 GB; a bomb of a few kB unpacks to many GB.
+XLSX_MAX_UNPACKED_BYTES = 4 * 1024**3
+#: Real workbooks compress their sheets about 5 to 20 times; a part that shrank a thousandfold is a bomb.
+XLSX_MAX_RATIO = 1000
+
+
+def _refuse_zip_bomb(fileobj):
+    start = fileobj.tell()
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise LedgerFileError(_("The file is not a readable Excel workbook (.xlsx).")) from exc
+    finally:
+        fileobj.seek(start)
+    unpacked = sum(part.file_size for part in parts)
+    swollen = any(part.file_size > 1024**2 and part.file_size > XLSX_MAX_RATIO * part.compress_size for part in parts)
+    if unpacked > XLSX_MAX_UNPACKED_BYTES or swollen or len(parts) > 10_000:
+        raise LedgerFileError(
+            _("The workbook unpacks to %(size)d MB, far more than a ledger can hold; it is not read.")
+            % {"size": unpacked // 1024**2}
+        )
+
+
 def _xlsx_rows(fileobj):
+    _refuse_zip_bomb(fileobj)
     try:
         workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # a damaged workbook makes openpyxl raise many kinds of errors
@@ -326,16 +359,29 @@ def _number_amount(value):
     return amount
 
 
+#: Dates outside these years are typing errors (0001-01-01, 9999-12-31), not dates of a rent ledger.
+PLAUSIBLE_YEARS = range(1900, 2101)
+
+
+def _plausible(day, value):
+    if day.year not in PLAUSIBLE_YEARS:
+        raise InvalidValue(
+            _("'%(value)s' is not a plausible date (a year from %(first)d to %(last)d is expected).")
+            % {"value": value, "first": PLAUSIBLE_YEARS[0], "last": PLAUSIBLE_YEARS[-1]}
+        )
+    return day
+
+
 def parse_date(value):
     """A date written ``YYYY-MM-DD`` or ``DD-MM-YYYY``, or a workbook's date cell. Raises InvalidValue."""
     if isinstance(value, datetime):
-        return value.date()
+        return _plausible(value.date(), value)
     if isinstance(value, date):
-        return value
+        return _plausible(value, value)
     text = cell_text(value)
     for date_format in DATE_FORMATS:
         with contextlib.suppress(ValueError):
-            return datetime.strptime(text, date_format).date()
+            return _plausible(datetime.strptime(text, date_format).date(), value)
     raise InvalidValue(_("'%(value)s' is not a date. Write dates like 2025-03-31 or 31-03-2025.") % {"value": value})
 
 
@@ -534,7 +580,11 @@ class _Row:
             self.error(self.name(column), value, message)
             return default
         if parse is None:
-            return text
+            character = refused_character(text)
+            if character is not None:
+                self.error(self.name(column), value, refused_character_message(character))
+                return default
+            return normalise(text)
         try:
             return parse(value)
         except InvalidValue as exc:
