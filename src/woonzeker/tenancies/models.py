@@ -44,6 +44,8 @@ class Tenancy(models.Model):
     email = models.EmailField(_("e-mail address"), blank=True)
     bsn = models.CharField(_("BSN"), max_length=9, blank=True, validators=[validate_bsn])
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    # Set when the retention terms removed the personal data above (``privacy.retention``).
+    anonymised_on = models.DateField(_("anonymised on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tenancy")
