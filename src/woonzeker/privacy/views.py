@@ -87,6 +87,7 @@ def audit_search(request):
                 ),
             )
         page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("pagina"))
+        page.object_list = list(page.object_list)  # read before this search is itself logged
         audit.record(
             user, AuditAction.READ, "audit trail search", cases=case_ids or [], reason=criteria, request=request
         )
