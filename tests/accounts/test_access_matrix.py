@@ -125,6 +125,25 @@ def test_forbidden_moves(client, world, case_in, place, party):
     assert case.events.count() == events
 
 
+@pytest.mark.parametrize("party", PARTIES)
+@pytest.mark.parametrize("place", [State.CARE_TRAJECTORY, State.CLOSED])
+def test_forbidden_moves_in_the_api(world, case_in, place, party):
+    """The same cells through the API: not seen is 404, seen but not allowed is 403, nothing written."""
+    case = case_in(place)
+    user = getattr(world, party)
+    _token, key = ApiToken.issue(user=user, name="matrix", scopes=[Scope.CASES_READ, Scope.CASES_WRITE])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    events = case.events.count()
+    for name in MOVE_FORMS:
+        if party in VISIBLE[place] and refusal(user, MOVES[name], case) is None:
+            continue
+        expected = 404 if party not in VISIBLE[place] else 403
+        response = api.post(f"/api/v1/cases/{case.pk}/moves/{name}/", {}, format="json")
+        assert response.status_code == expected, (name, party)
+    assert case.events.count() == events
+
+
 def test_the_matrix_agrees_with_may_see(world, case_in):
     """The same rule answers ``may_see`` for every cell (the queues and exports ask it too)."""
     for place, seen_by in VISIBLE.items():

@@ -79,7 +79,7 @@ def test_case_walks_from_signal_to_closed_through_every_party(page, world):
     page.locator("#action-start_care_trajectory").get_by_role("button").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Zorgtraject")
     open_action(page, "Toestemming om te delen vastleggen")
-    page.locator("#action-record_consent").get_by_label("De sociale dienst").check()
+    page.locator("#action-record_consent").get_by_label("Delen met de sociale dienst").check()
     page.locator("#action-record_consent").get_by_role("button").click()
     expect(page.get_by_role("heading", name="Toestemming om te delen")).to_be_visible()
     open_action(page, "Partner inschakelen")

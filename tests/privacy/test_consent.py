@@ -92,7 +92,8 @@ def test_the_team_records_and_withdraws_consent_on_the_case_page(client, make_ca
         {
             "record_consent-given_by": "J. de Vries",
             "record_consent-given_on": today.isoformat(),
-            "record_consent-parties": ["social_service", "health_service"],
+            "record_consent-social_service": "on",
+            "record_consent-health_service": "on",
             "record_consent-purpose": "Schuldhulp",
         },
     )
@@ -106,6 +107,33 @@ def test_the_team_records_and_withdraws_consent_on_the_case_page(client, make_ca
     )
     assert response.status_code == 302
     assert "ingetrokken op" in client.get(f"/dossiers/{case.pk}/").content.decode()
+
+
+def test_a_consent_without_a_party_is_refused_on_the_page(client, make_case, world, today):
+    case = make_case(State.REFERRED)
+    client.force_login(world.team_worker)
+    response = client.post(
+        f"/dossiers/{case.pk}/record_consent/",
+        {"record_consent-given_by": "J. de Vries", "record_consent-given_on": today.isoformat()},
+    )
+    assert response.status_code == 400
+    assert "Kies de sociale dienst, de gezondheidsdienst of beide." in response.content.decode()
+    assert not case.consents.exists()
+
+
+def test_the_api_records_consent(world, make_case, today):
+    from rest_framework.test import APIClient
+
+    from woonzeker.api.models import ApiToken, Scope
+
+    case = make_case(State.CARE_TRAJECTORY)
+    _token, key = ApiToken.issue(user=world.team_worker, name="t", scopes=[Scope.CASES_READ, Scope.CASES_WRITE])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    body = {"given_by": "J. de Vries", "given_on": today.isoformat(), "health_service": True}
+    assert api.post(f"/api/v1/cases/{case.pk}/moves/record_consent/", body, format="json").status_code == 200
+    consent = case.consents.get()
+    assert consent.health_service and not consent.social_service
 
 
 def test_bringing_in_without_consent_says_why_on_the_page(client, make_case, world):

@@ -183,20 +183,21 @@ class RecordConsentForm(MoveForm):
         label=_("Consent given by"), max_length=200, help_text=_("The tenant or household member.")
     )
     given_on = _date(_("Given on"))
-    parties = forms.MultipleChoiceField(
-        label=_("Share with"),
-        choices=[
-            (OrganisationKind.SOCIAL_SERVICE, _("The social service")),
-            (OrganisationKind.HEALTH_SERVICE, _("The health service")),
-        ],
-        widget=forms.CheckboxSelectMultiple,
-    )
+    social_service = forms.BooleanField(label=_("Share with the social service"), required=False)
+    health_service = forms.BooleanField(label=_("Share with the health service"), required=False)
     purpose = forms.CharField(label=_("For what"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["given_by"].initial = self.case.tenancy.tenant_name
+
+    def perform(self):
+        data = dict(self.cleaned_data)
+        parties = [
+            kind for kind in (OrganisationKind.SOCIAL_SERVICE, OrganisationKind.HEALTH_SERVICE) if data.pop(kind)
+        ]
+        services.record_consent(self.user, self.case, parties=parties, **data)
 
 
 class WithdrawConsentForm(MoveForm):
