@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from woonzeker.audit.models import AuditEntry
 from woonzeker.cases.models import Analysis, Case, ProblemAssessment
@@ -19,6 +20,23 @@ from woonzeker.notifications.models import Notification
 from woonzeker.privacy.audit_search import about_cases
 
 SKIPPED = {"version", "hash", "previous_hash", "case_ids_text"}
+#: Labels for fields whose model gives none of its own.
+FIELD_LABELS = {
+    "id": gettext_lazy("number"),
+    "actor": gettext_lazy("by"),
+    "from_state": gettext_lazy("from state"),
+    "to_state": gettext_lazy("to state"),
+    "details": gettext_lazy("details"),
+    "key": gettext_lazy("key"),
+    "user": gettext_lazy("user"),
+    "organisation": gettext_lazy("organisation"),
+    "recorded_by": gettext_lazy("recorded by"),
+    "withdrawn_by": gettext_lazy("withdrawn by"),
+    "previous_arrears": gettext_lazy("previous arrears"),
+    "arrears": gettext_lazy("arrears"),
+    "analysis": gettext_lazy("analysis"),
+    "ledger_import": gettext_lazy("ledger import"),
+}
 
 
 @dataclass
@@ -49,9 +67,17 @@ def _value(obj, model_field):
     return getattr(obj, model_field.attname)
 
 
+def _label(model_field):
+    """The field's own label, or ours where the model only derived one from the field's name."""
+    derived = model_field.name.replace("_", " ")
+    if str(model_field.verbose_name) == derived and model_field.name in FIELD_LABELS:
+        return FIELD_LABELS[model_field.name]
+    return model_field.verbose_name
+
+
 def _record(obj, title=""):
     items = [
-        (f.name, str(f.verbose_name), _value(obj, f))
+        (f.name, str(_label(f)), _value(obj, f))
         for f in obj._meta.concrete_fields
         if f.name not in SKIPPED and not (f.is_relation and f.name == "case")
     ]
