@@ -117,6 +117,17 @@ def test_monitoring_figures_are_the_same_before_and_after(cases, today):
     assert _figures() == before
 
 
+def test_the_ddas_exchange_file_leaves_anonymised_cases_out(cases, world, today):
+    from woonzeker.monitoring.ddas import cases_for
+    from woonzeker.monitoring.periods import Period
+
+    period = Period("term", date(2000, 1, 1), today, "all")
+    before = set(cases_for(world.dordrecht, period))
+    apply_retention(today)
+    after = set(cases_for(world.dordrecht, period))
+    assert before - after == {cases["old_closed"], cases["old_resolved"]}
+
+
 def test_retention_is_idempotent_and_logged(cases, today, caplog):
     first = apply_retention(today)
     assert first
