@@ -159,6 +159,23 @@ def test_terms_are_covenant_settings(cases, world, today):
     assert (result.cases_anonymised, result.signals_anonymised) == (0, 2)
 
 
+def test_households_known_only_from_old_ledgers_are_removed(world, make_case, today):
+    from tests.factories import TenancyFactory
+
+    ledger = _ledger_import(world)
+    old, current = (TenancyFactory(corporation=world.corporation, municipality=world.dordrecht) for _ in range(2))
+    with_case = make_case(State.SIGNAL).tenancy
+    for tenancy, day in [(old, date(2020, 1, 1)), (current, today), (with_case, date(2020, 1, 1))]:
+        TenancySnapshot.objects.create(
+            tenancy=tenancy, ledger_import=ledger, reference_date=day, monthly_rent=650, arrears=100
+        )
+    result = apply_retention(today)
+    assert result.ledger_households_removed == 1
+    assert not type(old).objects.filter(pk=old.pk).exists()
+    assert type(old).objects.filter(pk__in=[current.pk, with_case.pk]).count() == 2
+    assert not apply_retention(today)
+
+
 def test_months_before():
     assert months_before(date(2026, 3, 31), 1) == date(2026, 2, 28)
     assert months_before(date(2026, 1, 15), 24) == date(2024, 1, 15)

@@ -11,7 +11,9 @@ A case whose term has passed is *anonymised*, not deleted: it keeps what monitor
 dates, state, outcome, the organisations, the kinds and dates of milestones, whether the current
 rent was paid) and loses everything that says who or what it was about (free text, problem areas,
 event details, notifications). Its household is anonymised once none of its cases still needs it,
-and its rent-ledger history is removed. ``monitoring.refresh`` rebuilds the same figures from the
+and its rent-ledger history is removed. A household known only from rent ledgers (its arrears
+never made a signal) is removed with its snapshots once its latest snapshot is older than the
+term for signals. ``monitoring.refresh`` rebuilds the same figures from the
 anonymous cases. ``apply_retention`` runs daily (``run_daily``); a second run on the same day finds
 nothing left to do.
 """
@@ -56,6 +58,7 @@ class RetentionResult:
     signals_anonymised: int = 0
     cases_anonymised: int = 0
     households_anonymised: int = 0
+    ledger_households_removed: int = 0
     audit_entries_removed: int = 0
 
     def __bool__(self):
@@ -170,6 +173,19 @@ def _anonymise_all(queryset, today):
         cases += len(batch)
 
 
+def expired_ledger_households(covenant, today):
+    """Households known only from rent ledgers (never a case) whose latest snapshot is older than the
+    term for signals that never became a referral: their arrears never reached the covenant's threshold."""
+    cutoff = months_before(today, covenant.retention_unreferred_signal_months)
+    recent = TenancySnapshot.objects.filter(tenancy=OuterRef("pk"), reference_date__gte=cutoff)
+    return (
+        Tenancy.objects.filter(municipality__in=covenant.municipalities.all(), snapshots__isnull=False)
+        .exclude(Exists(Case.objects.filter(tenancy=OuterRef("pk"))))
+        .exclude(Exists(recent))
+        .distinct()
+    )
+
+
 def audit_cutoff(now):
     """The moment before which audit entries may go: the longest audit term of any covenant."""
     years = Covenant.objects.aggregate(years=models.Max("retention_audit_years"))["years"]
@@ -193,6 +209,14 @@ def apply_retention(today=None):
             cases, households = _anonymise_all(queryset, today)
             setattr(result, attribute, getattr(result, attribute) + cases)
             result.households_anonymised += households
+        ledger_only = list(expired_ledger_households(covenant, today).values_list("pk", flat=True))
+        for start in range(0, len(ledger_only), BATCH):
+            with transaction.atomic():
+                batch = ledger_only[start : start + BATCH]
+                TenancySnapshot.objects.filter(tenancy__in=batch).delete()
+                result.ledger_households_removed += (
+                    Tenancy.objects.filter(pk__in=batch).delete()[1].get(Tenancy._meta.label, 0)
+                )
     now = timezone.now()
     if today != timezone.localdate():  # a run for another day (a test, a catch-up): its own moment
         now = timezone.make_aware(datetime.combine(today, time.max))
@@ -203,7 +227,8 @@ def apply_retention(today=None):
     if result:
         what = (
             f"retention: {result.signals_anonymised} signals and {result.cases_anonymised} cases anonymised, "
-            f"{result.households_anonymised} households, {result.audit_entries_removed} audit entries removed"
+            f"{result.households_anonymised} households, {result.ledger_households_removed} ledger-only "
+            f"households removed, {result.audit_entries_removed} audit entries removed"
         )
         reason = "retention terms of the covenant"
         if checkpoint is not None:
