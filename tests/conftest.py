@@ -83,6 +83,7 @@ def world(db):
         safe_home_worker=UserFactory(organisation=safe_home),
         municipality_user=UserFactory(organisation=municipality, role=Role.COORDINATOR),
         functional_admin=UserFactory(organisation=municipality, role=Role.FUNCTIONAL_ADMIN),
+        privacy_officer=UserFactory(organisation=municipality, role=Role.PRIVACY_OFFICER),
     )
 
 

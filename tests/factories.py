@@ -81,3 +81,18 @@ class TenancyFactory(factory.django.DjangoModelFactory):
     town = "Dordrecht"
     municipality = factory.SubFactory(MunicipalityFactory)
     monthly_rent = Decimal("650.00")
+
+
+def give_consent(actor, case, *kinds, given_on=None):
+    """The household consents to share ``case`` with the services of ``kinds`` (default: both)."""
+    from django.utils import timezone
+
+    from woonzeker.cases import services
+
+    return services.record_consent(
+        actor,
+        case,
+        given_by=case.tenancy.tenant_name,
+        given_on=given_on or timezone.localdate(),
+        parties=kinds or (OrganisationKind.SOCIAL_SERVICE, OrganisationKind.HEALTH_SERVICE),
+    )

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.factories import give_consent
 from woonzeker.accounts.authorization import visible_cases
 from woonzeker.cases import services
 from woonzeker.cases.constants import State
@@ -14,6 +15,7 @@ def cases(make_case, world):
     signal = make_case(State.SIGNAL)
     referred = make_case(State.REFERRED)
     trajectory = make_case(State.CARE_TRAJECTORY)
+    give_consent(world.team_worker, trajectory)
     services.request_involvement(world.team_worker, trajectory, organisation=world.social_service)
     return {"signal": signal, "referred": referred, "trajectory": trajectory}
 

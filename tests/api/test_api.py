@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, give_consent
 from woonzeker.api.models import ApiToken, Scope
 from woonzeker.audit.models import AuditEntry
 from woonzeker.cases.constants import State
@@ -228,6 +228,7 @@ def test_every_party_sees_through_the_api_what_it_sees_on_its_pages(world, make_
 
     cases = {"signal": make_case(State.SIGNAL), "referred": make_case(State.REFERRED)}
     cases["trajectory"] = make_case(State.CARE_TRAJECTORY)
+    give_consent(world.team_worker, cases["trajectory"])
     services.request_involvement(world.team_worker, cases["trajectory"], organisation=world.social_service)
     ids = {case["id"] for case in client_for(getattr(world, who)).get("/api/v1/cases/").json()["results"]}
     assert ids == {cases[name].pk for name in sees}

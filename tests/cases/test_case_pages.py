@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.factories import give_consent
 from woonzeker.cases import services
 from woonzeker.cases.constants import State
 
@@ -120,6 +121,7 @@ def test_refer_resident_page_closed_to_a_corporation(client, world):
 
 def test_services_read_the_summary_not_the_internal_notes(client, world, make_case):
     case = make_case(State.CARE_TRAJECTORY)
+    give_consent(world.team_worker, case)
     services.request_involvement(world.team_worker, case, organisation=world.social_service)
     client.force_login(world.social_service_worker)
     page = client.get(f"/dossiers/{case.pk}/").content.decode()

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.factories import TenancyFactory
+from tests.factories import TenancyFactory, give_consent
 from woonzeker.accounts.authorization import MoveRefused
 from woonzeker.cases import services
 from woonzeker.cases.constants import CorporationDecision, MilestoneKind, Outcome, State
@@ -247,6 +247,7 @@ def test_no_trajectory_closes_with_reason_and_outcome(make_case, world, today):
 
 def test_services_brought_in_accept_and_finish(make_case, world, today):
     case = make_case(State.CARE_TRAJECTORY)
+    give_consent(world.team_worker, case)
     involvement = services.request_involvement(world.team_worker, case, organisation=world.social_service)
     with pytest.raises(ValidationError, match="already involved"):
         services.request_involvement(world.team_worker, case, organisation=world.social_service)

@@ -21,11 +21,25 @@ def test_demo_covers_every_state_and_has_overdue_deadlines(capsys):
     assert Case.objects.filter(source="safe_home").exists()
     assert deadlines_due(timezone.localdate(), within_days=0).exists()
     out = capsys.readouterr().out
-    for username in ["corporatie", "wijkteam", "sdd", "dgj", "veiligthuis", "gemeente", "beheer"]:
+    for username in ["corporatie", "wijkteam", "sdd", "dgj", "veiligthuis", "gemeente", "beheer", "privacy"]:
         assert username in out
-    assert {u.role for u in User.objects.filter(username__in=["corporatie", "wijkteam-coordinator", "beheer"])} == set(
-        Role.values
-    )
+    demo_users = ["corporatie", "wijkteam-coordinator", "beheer", "privacy"]
+    assert {u.role for u in User.objects.filter(username__in=demo_users)} == set(Role.values)
+
+
+def test_demo_services_see_their_cases_with_consent():
+    """Every demo involvement has the household's consent for its service, so the demo SDD and DG&J see them."""
+    from woonzeker.accounts.authorization import visible_cases
+    from woonzeker.cases.models import Involvement
+
+    call_command("load_demo", cases=120)
+    involvements = Involvement.objects.select_related("case", "organisation")
+    assert involvements.exists()
+    for involvement in involvements:
+        assert involvement.case.consents.filter(withdrawn_on__isnull=True).exists()
+    for username in ["sdd", "dgj"]:
+        user = User.objects.get(username=username)
+        assert visible_cases(user).count() == involvements.filter(organisation=user.organisation).count()
 
 
 def test_demo_is_idempotent():

@@ -78,6 +78,10 @@ def test_case_walks_from_signal_to_closed_through_every_party(page, world):
     page.locator("#action-start_care_trajectory").get_by_label("Reden van het besluit").fill("Schuldhulp nodig.")
     page.locator("#action-start_care_trajectory").get_by_role("button").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Zorgtraject")
+    open_action(page, "Toestemming om te delen vastleggen")
+    page.locator("#action-record_consent").get_by_label("Delen met de sociale dienst").check()
+    page.locator("#action-record_consent").get_by_role("button").click()
+    expect(page.get_by_role("heading", name="Toestemming om te delen")).to_be_visible()
     open_action(page, "Partner inschakelen")
     page.locator("#action-request_involvement").get_by_label("Partner").select_option(label="SDD")
     page.locator("#action-request_involvement").get_by_role("button").click()
@@ -98,6 +102,6 @@ def test_case_walks_from_signal_to_closed_through_every_party(page, world):
     page.locator("#action-close_care_trajectory").get_by_label("Uitkomst").select_option(label="Ontruiming voorkomen")
     page.locator("#action-close_care_trajectory").get_by_role("button").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Afgesloten")
-    expect(page.locator(".wz-timeline li")).to_have_count(10)
+    expect(page.locator(".wz-timeline li")).to_have_count(11)  # ten moves and the consent
     check_accessibility(page)
     screenshot(page, "03-closed-case")

@@ -306,3 +306,21 @@ def test_a_nul_through_the_api_is_a_field_error_not_a_database_error(world, toda
     response = api.post("/api/v1/cases/signals/", signal_form(world, today, tenant_name="Jan\x00"), format="json")
     assert response.status_code == 400
     assert not Tenancy.objects.exists()
+
+
+# --- Paths and parameters -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cases/%0Aw/moves/x/", "/api/v1/%00", "/api/v1/cases/1%0D%0ASet-Cookie:x/"])
+def test_control_characters_in_an_api_path_are_a_problem_response(world, path):
+    response = client_for(world.corporation_worker).post(path, {}, format="json")
+    assert response.status_code in (404, 405)  # no such endpoint, or no such method on a case
+    assert response["Content-Type"] == "application/problem+json"
+    assert "x" not in response.cookies  # a line break in the path injects no header
+
+
+@pytest.mark.parametrize("page", ["", "0", "-1", "last", "１", "9" * 30])
+def test_a_page_number_that_is_not_one_is_a_field_error(world, page):
+    response = client_for(world.corporation_worker).get("/api/v1/cases/", {"page": page})
+    assert response.status_code in (400, 404)
+    assert response["Content-Type"] == "application/problem+json"

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, give_consent
 from woonzeker.accounts.models import Role
 from woonzeker.cases import services
 from woonzeker.cases.constants import State
@@ -49,6 +49,7 @@ def test_a_referral_tells_the_team_at_once_by_mail(with_email, make_case):
 def test_feedback_and_involvement_requests_are_told(with_email, make_case, world):
     case = make_case(State.CARE_TRAJECTORY)
     assert Notification.objects.filter(kind=Kind.FEEDBACK_READY, user=world.corporation_worker, case=case).exists()
+    give_consent(world.team_worker, case)
     services.request_involvement(world.team_worker, case, organisation=world.social_service)
     assert Notification.objects.filter(kind=Kind.INVOLVEMENT_REQUEST, user=world.social_service_worker).exists()
 

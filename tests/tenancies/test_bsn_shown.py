@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 
 from tests.api.test_api import client_for
+from tests.factories import give_consent
 from woonzeker.audit.models import AuditEntry
 from woonzeker.cases import services
 from woonzeker.cases.constants import State
@@ -19,6 +20,7 @@ MASKED = "*****2333"
 @pytest.fixture
 def case(world, make_case):
     case = make_case(State.CARE_TRAJECTORY, bsn=BSN)
+    give_consent(world.team_worker, case)
     services.request_involvement(world.team_worker, case, organisation=world.social_service)
     return case
 

@@ -6,9 +6,10 @@ see does not exist for that user (a 404, not a 403).
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from woonzeker.accounts.models import Role
 from woonzeker.crypto import mask
 from woonzeker.organisations.models import OrganisationKind as Kind
 
@@ -24,12 +25,16 @@ def visible_cases(user):
 
     - a housing corporation: the cases of its own tenants;
     - a social team: the cases routed to it;
-    - the social service and health service: the cases they were brought into;
+    - the social service and health service: the cases they were brought into, while the household's
+      consent to share the case with their kind of organisation is in force;
     - Veilig Thuis: the cases it referred;
-    - a municipality, or a user without an organisation: none (aggregates only).
+    - a municipality, or a user without an organisation: none (aggregates only);
+    - a privacy officer: none (the audit trail and access requests, ``privacy``, not case files).
     """
     Case = _case_model()
     if not user.is_authenticated or not user.is_active or not user.organisation_id:
+        return Case.objects.none()
+    if user.role == Role.PRIVACY_OFFICER:
         return Case.objects.none()
     organisation_id = user.organisation_id
     kind = user.organisation.kind
@@ -38,7 +43,13 @@ def visible_cases(user):
     if kind == Kind.SOCIAL_TEAM:
         return Case.objects.filter(social_team_id=organisation_id)
     if kind in (Kind.SOCIAL_SERVICE, Kind.HEALTH_SERVICE):
-        return Case.objects.filter(Q(involvements__organisation_id=organisation_id)).distinct()
+        from woonzeker.cases.models import Consent, Involvement
+
+        brought_in = Involvement.objects.filter(case=OuterRef("pk"), organisation_id=organisation_id)
+        consent = Consent.objects.filter(
+            case=OuterRef("pk"), withdrawn_on__isnull=True, **{Consent.FIELD_FOR_KIND[kind]: True}
+        )
+        return Case.objects.filter(Exists(brought_in), Exists(consent))
     if kind == Kind.SAFE_HOME:
         return Case.objects.filter(referred_by_id=organisation_id)
     return Case.objects.none()
@@ -172,3 +183,37 @@ def may_export_ddas(user):
         and user.organisation.municipality_id is not None
         and user.role == "coordinator"
     )
+
+
+# --- Privacy ------------------------------------------------------------------------------------
+
+
+def is_privacy_officer(user):
+    """A privacy officer works for a municipality; they read the audit trail and answer access requests,
+    never a case file (``visible_cases`` gives them none)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.PRIVACY_OFFICER
+        and user.organisation_id is not None
+        and user.organisation.kind == Kind.MUNICIPALITY
+        and user.organisation.municipality_id is not None
+    )
+
+
+def privacy_municipalities(user):
+    """The municipalities a privacy officer answers for: those sharing a covenant with their own."""
+    from woonzeker.organisations.models import Municipality
+
+    if not is_privacy_officer(user):
+        return Municipality.objects.none()
+    return Municipality.objects.filter(covenants__municipalities=user.organisation.municipality_id).distinct()
+
+
+def privacy_tenancies(user):
+    """The households a privacy officer may search for and answer an access request about."""
+    from woonzeker.tenancies.models import Tenancy
+
+    if not is_privacy_officer(user):
+        return Tenancy.objects.none()
+    return Tenancy.objects.filter(municipality__in=privacy_municipalities(user))

@@ -1,6 +1,7 @@
 """Users: every user belongs to one organisation and has one role there."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,7 @@ class Role(models.TextChoices):
     CASE_WORKER = "case_worker", _("Case worker")
     COORDINATOR = "coordinator", _("Coordinator")
     FUNCTIONAL_ADMIN = "functional_admin", _("Functional administrator")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
 
 
 class User(AbstractUser):
@@ -27,6 +29,13 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def clean(self):
+        super().clean()
+        if self.role == Role.PRIVACY_OFFICER and (
+            self.organisation is None or self.organisation.kind != "municipality"
+        ):
+            raise ValidationError({"role": _("A privacy officer works for a municipality.")})
 
     def save(self, *args, **kwargs):
         # The Django admin is for functional administrators only: staff status

@@ -12,5 +12,5 @@ urlpatterns = [
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
-    re_path(r"^(?P<path>.*)$", views.not_found),
+    re_path(r"^(?P<path>(?s:.*))$", views.not_found),  # (?s): a path with a line break is an API 404 too
 ]

@@ -59,6 +59,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             unknown = sorted(set(params) - LIST_PARAMETERS)
             if unknown:
                 raise ValidationError({name or "(empty)": "Unknown query parameter." for name in unknown})
+            page = params.get("page")
+            if page is not None and not (page.isascii() and page.isdigit() and int(page) >= 1):
+                raise ValidationError({"page": "Give a page number from 1 on."})
         if "state" in params:
             state = params["state"]
             if state not in State.values:

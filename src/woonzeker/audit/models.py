@@ -67,3 +67,23 @@ class AuditChainHead(models.Model):
     """One row, locked while an entry is added, so the chain has no forks."""
 
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class AuditCheckpoint(models.Model):
+    """Where the kept trail begins after the retention term removed older entries.
+
+    ``anchor_hash`` is the hash of the last removed entry: the oldest kept entry
+    chains from it, so ``first_broken_link`` checks the kept trail from here.
+    Each pruning also writes an entry to the trail itself, naming the anchor.
+    """
+
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+    removed_through = models.PositiveBigIntegerField(_("removed up to entry"))
+    anchor_hash = models.CharField(max_length=64)
+    removed_count = models.PositiveIntegerField(_("entries removed"))
+    removed_before = models.DateTimeField(_("removed entries before"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")

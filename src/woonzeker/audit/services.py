@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from woonzeker.audit.models import AuditChainHead, AuditEntry
+from woonzeker.audit.models import AuditChainHead, AuditCheckpoint, AuditEntry
 
 GENESIS = "0" * 64
 
@@ -36,11 +36,43 @@ def record(user, action, what, *, cases=(), reason="", request=None):
     return entry
 
 
+def latest_checkpoint():
+    return AuditCheckpoint.objects.order_by("-pk").first()
+
+
 def first_broken_link():
-    """The first entry whose hash does not match its content or its predecessor; None when the chain holds."""
-    previous = GENESIS
-    for entry in AuditEntry.objects.order_by("pk").iterator(chunk_size=2000):
+    """The first entry whose hash does not match its content or its predecessor; None when the chain holds.
+
+    After the retention term removed older entries, the kept trail is checked from the latest
+    checkpoint: its oldest entry must chain from the checkpoint's anchor hash.
+    """
+    checkpoint = latest_checkpoint()
+    previous = checkpoint.anchor_hash if checkpoint else GENESIS
+    entries = AuditEntry.objects.order_by("pk")
+    if checkpoint is not None:
+        entries = entries.filter(pk__gt=checkpoint.removed_through)
+    for entry in entries.iterator(chunk_size=2000):
         if entry.previous_hash != previous or entry.compute_hash() != entry.hash:
             return entry
         previous = entry.hash
     return None
+
+
+def prune_before(moment):
+    """Remove the audit entries written before ``moment`` (the retention term) and leave a checkpoint.
+
+    Returns the ``AuditCheckpoint``, or None when nothing was old enough. The kept trail still
+    verifies: its oldest entry chains from the checkpoint's anchor hash. Audit entries are
+    append-only for the application; this is the one place that removes them.
+    """
+    from django.db import models
+
+    with transaction.atomic():
+        last = AuditEntry.objects.filter(at__lt=moment).order_by("-pk").first()
+        if last is None:
+            return None
+        old = models.QuerySet(model=AuditEntry).filter(pk__lte=last.pk)
+        removed = old._raw_delete(old.db)
+        return AuditCheckpoint.objects.create(
+            removed_through=last.pk, anchor_hash=last.hash, removed_count=removed, removed_before=moment
+        )

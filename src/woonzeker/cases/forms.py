@@ -190,6 +190,39 @@ class AssignCaseWorkerForm(MoveForm):
         self.fields["worker"].queryset = _team_members(self.case)
 
 
+class RecordConsentForm(MoveForm):
+    move = "record_consent"
+    given_by = forms.CharField(
+        label=_("Consent given by"), max_length=200, help_text=_("The tenant or household member.")
+    )
+    given_on = _date(_("Given on"))
+    social_service = forms.BooleanField(label=_("Share with the social service"), required=False)
+    health_service = forms.BooleanField(label=_("Share with the health service"), required=False)
+    purpose = forms.CharField(label=_("For what"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["given_by"].initial = self.case.tenancy.tenant_name
+
+    def perform(self):
+        data = self.move_data()
+        parties = [
+            kind for kind in (OrganisationKind.SOCIAL_SERVICE, OrganisationKind.HEALTH_SERVICE) if data.pop(kind)
+        ]
+        services.record_consent(self.user, self.case, parties=parties, **data)
+
+
+class WithdrawConsentForm(MoveForm):
+    move = "withdraw_consent"
+    consent = forms.ModelChoiceField(label=_("Consent"), queryset=None)
+    withdrawn_on = _date(_("Withdrawn on"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].queryset = self.case.consents.filter(withdrawn_on__isnull=True)
+
+
 class RequestInvolvementForm(MoveForm):
     move = "request_involvement"
     organisation = forms.ModelChoiceField(
@@ -253,6 +286,8 @@ MOVE_FORMS = {
         DecideNoCareTrajectoryForm,
         CloseCareTrajectoryForm,
         AssignCaseWorkerForm,
+        RecordConsentForm,
+        WithdrawConsentForm,
         RequestInvolvementForm,
         UpdateInvolvementForm,
         RecordPaymentArrangementForm,

@@ -109,6 +109,9 @@ class Case(models.Model):
         related_name="established_cases",
     )
 
+    # Set when the retention terms removed the personal data (``privacy.retention``); the rest still counts.
+    anonymised_on = models.DateField(_("anonymised on"), null=True, blank=True)
+
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -214,6 +217,61 @@ class Involvement(models.Model):
                 name="one_running_involvement_per_organisation",
             )
         ]
+
+
+class Consent(models.Model):
+    """The household's consent to share the case with the social service and/or the health service.
+
+    Recorded by the social team: who consented and when, for which parties and what for. The services
+    see a case only while a consent covering them is in force (``authorization.visible_cases``);
+    a withdrawal is recorded on the same row (who, when), which ends their access.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    given_by = models.CharField(_("given by"), max_length=200, help_text=_("The tenant or household member."))
+    given_on = models.DateField(_("given on"))
+    social_service = models.BooleanField(_("social service"), default=False)
+    health_service = models.BooleanField(_("health service"), default=False)
+    purpose = models.TextField(_("purpose"), blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    withdrawn_at = models.DateTimeField(_("withdrawal recorded at"), null=True, blank=True)
+
+    #: The field that says whether a consent covers an organisation of this kind.
+    FIELD_FOR_KIND = {"social_service": "social_service", "health_service": "health_service"}
+
+    class Meta:
+        ordering = ["given_on", "pk"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(social_service=True) | models.Q(health_service=True),
+                name="consent_covers_a_party",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.given_by}, {self.given_on:%d-%m-%Y}: {self.parties_display}"
+
+    @property
+    def in_force(self):
+        return self.withdrawn_on is None
+
+    @property
+    def parties_display(self):
+        parties = []
+        if self.social_service:
+            parties.append(str(_("social service")))
+        if self.health_service:
+            parties.append(str(_("health service")))
+        return ", ".join(parties)
+
+    def covers(self, kind):
+        field_name = self.FIELD_FOR_KIND.get(kind)
+        return bool(field_name and getattr(self, field_name))
 
 
 class PaymentArrangement(models.Model):

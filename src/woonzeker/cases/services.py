@@ -43,6 +43,7 @@ from woonzeker.cases.models import (
     Analysis,
     Case,
     CaseEvent,
+    Consent,
     CurrentRentCheck,
     Involvement,
     Milestone,
@@ -374,13 +375,66 @@ def record_corporation_decision(actor, case, *, decision, reason=""):
         step.details = {"decision": decision}
 
 
+def record_consent(actor, case, *, given_by, given_on, parties, purpose=""):
+    """The household consents to share the case with ``parties`` (kinds: social service, health service)."""
+    with _performing(actor, case, "record_consent") as step:
+        c = step.case
+        parties = set(parties or ())
+        if not parties or not parties <= set(Consent.FIELD_FOR_KIND):
+            raise ValidationError({"parties": _("Choose the social service, the health service or both.")})
+        consent = Consent.objects.create(
+            case=c,
+            given_by=_required_text(given_by, "given_by"),
+            given_on=_check_date(given_on, "given_on"),
+            purpose=(purpose or "").strip(),
+            recorded_by=actor,
+            **{Consent.FIELD_FOR_KIND[kind]: True for kind in parties},
+        )
+        step.details = {"consent": consent.pk, "parties": sorted(parties)}
+    return consent
+
+
+def withdraw_consent(actor, case, *, consent, withdrawn_on):
+    """The household withdraws a consent: from now on the services it covered no longer see the case."""
+    with _performing(actor, case, "withdraw_consent") as step:
+        c = step.case
+        consent = Consent.objects.select_for_update().filter(pk=getattr(consent, "pk", consent), case=c).first()
+        if consent is None or not consent.in_force:
+            raise ValidationError({"consent": _("Choose a consent that is in force.")})
+        consent.withdrawn_on = _check_date(withdrawn_on, "withdrawn_on", consent.given_on, _("the consent was given"))
+        consent.withdrawn_by = actor
+        consent.withdrawn_at = timezone.now()
+        consent.save()
+        step.details = {"consent": consent.pk}
+    return consent
+
+
+def consent_in_force(case, kind):
+    """Whether a consent covering organisations of ``kind`` is in force for ``case``."""
+    field_name = Consent.FIELD_FOR_KIND.get(kind)
+    if field_name is None:
+        return False
+    return Consent.objects.filter(case=case, withdrawn_on__isnull=True, **{field_name: True}).exists()
+
+
 def request_involvement(actor, case, *, organisation, question="", requested_on=None):
-    """Step 5: the case director brings in the social service or the health service."""
+    """Step 5: the case director brings in the social service or the health service, with the household's
+    consent to share the case with them."""
     with _performing(actor, case, "request_involvement") as step:
         c = step.case
         if organisation.kind not in (OrganisationKind.SOCIAL_SERVICE, OrganisationKind.HEALTH_SERVICE):
             raise ValidationError(
                 {"organisation": _("Only the social service or the health service can be brought in.")}
+            )
+        if not consent_in_force(c, organisation.kind):
+            raise ValidationError(
+                {
+                    "organisation": _(
+                        "Record the household's consent to share this case with %(org)s first: "
+                        "without it %(org)s cannot be brought in."
+                    )
+                    % {"org": organisation}
+                }
             )
         if c.involvements.filter(
             organisation=organisation, status__in=[InvolvementStatus.REQUESTED, InvolvementStatus.ACCEPTED]

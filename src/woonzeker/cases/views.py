@@ -101,6 +101,7 @@ def _detail_context(user, case, bound_form=None):
         "events": case.events.select_related("actor", "organisation"),
         "approaches": case.approaches.all(),
         "involvements": case.involvements.select_related("organisation"),
+        "consents": case.consents.select_related("recorded_by", "withdrawn_by"),
         "milestones": case.milestones.all(),
         "arrangements": case.payment_arrangements.all(),
         "rent_checks": case.current_rent_checks.all(),

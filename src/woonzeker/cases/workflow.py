@@ -172,6 +172,26 @@ ACTIONS = {
             reason="Step 5: the corporation decides with the team on a care trajectory.",
         ),
         _move(
+            name="record_consent",
+            label=_("Record consent to share"),
+            sources=[State.REFERRED, State.FEEDBACK_SENT, State.CARE_TRAJECTORY],
+            target=None,
+            parties=[Kind.SOCIAL_TEAM],
+            roles=CASE_WORK,
+            reason="GDPR: the social service and health service see a case only after the household "
+            "consented to share it with them (who, when, for which parties and what for).",
+        ),
+        _move(
+            name="withdraw_consent",
+            label=_("Record withdrawal of consent"),
+            sources=[State.REFERRED, State.FEEDBACK_SENT, State.CARE_TRAJECTORY, State.CLOSED],
+            target=None,
+            parties=[Kind.SOCIAL_TEAM],
+            roles=CASE_WORK,
+            reason="GDPR: the household may withdraw its consent at any time; the services it covered "
+            "lose access to the case.",
+        ),
+        _move(
             name="request_involvement",
             label=_("Bring in a service"),
             sources=[State.CARE_TRAJECTORY],

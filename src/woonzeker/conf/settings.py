@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "woonzeker.ledgers",
     "woonzeker.monitoring",
     "woonzeker.audit",
+    "woonzeker.privacy",
     "woonzeker.api",
     "woonzeker.notifications",
     "woonzeker.operations",

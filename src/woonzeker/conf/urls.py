@@ -12,6 +12,7 @@ urlpatterns = [
     path("monitoring/", include("woonzeker.monitoring.urls")),
     path("api/v1/", include("woonzeker.api.urls")),
     path("meldingen/", include("woonzeker.notifications.urls")),
+    path("privacy/", include("woonzeker.privacy.urls")),
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

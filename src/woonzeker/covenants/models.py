@@ -53,6 +53,28 @@ class Covenant(models.Model):
         help_text=_('Monitoring shows counts below this number as "<5", so that no household can be recognised.'),
     )
 
+    # Retention terms (GDPR: personal data does not outlive its purpose); applied daily by ``apply_retention``.
+    retention_unreferred_signal_months = models.PositiveSmallIntegerField(
+        _("retention of signals never referred (months)"),
+        default=6,
+        help_text=_(
+            "The personal data of a signal that ended without a referral is removed this many months after it ended."
+        ),
+    )
+    retention_closed_case_years = models.PositiveSmallIntegerField(
+        _("retention of closed cases (years)"),
+        default=2,
+        help_text=_("The personal data of a referred case is removed this many years after it closed."),
+    )
+    retention_audit_years = models.PositiveSmallIntegerField(
+        _("retention of the audit trail (years)"),
+        default=5,
+        help_text=_(
+            "Audit entries older than this are removed; the trail is one chain, so the longest term of all "
+            "covenants applies."
+        ),
+    )
+
     # Monitoring baselines named in the agreement.
     baseline_evictions = models.JSONField(
         _("eviction baselines"),

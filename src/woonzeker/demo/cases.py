@@ -36,6 +36,7 @@ DEMO_USERS = [
     ("veiligthuis", "veilig-thuis-zhz", Role.CASE_WORKER, "Esther", "van Gelder"),
     ("gemeente", "gemeente-dordrecht", Role.COORDINATOR, "Hans", "Timmer"),
     ("beheer", "gemeente-dordrecht", Role.FUNCTIONAL_ADMIN, "Ingrid", "Smits"),
+    ("privacy", "gemeente-dordrecht", Role.PRIVACY_OFFICER, "Wouter", "Bakker"),
 ]
 
 FIRST_NAMES = [
@@ -288,9 +289,16 @@ def _corporation_case(rng, tenancy, target, today, sdd, dgj):
     services.start_care_trajectory(
         team_user, case, started_on=started, reason="Schulden en inkomen vragen begeleiding."
     )
-    involvement = services.request_involvement(
-        team_user, case, organisation=rng.choice([sdd, dgj]), requested_on=started
+    service = rng.choice([sdd, dgj])
+    services.record_consent(
+        team_user,
+        case,
+        given_by=case.tenancy.tenant_name,
+        given_on=started,
+        parties=[service.kind],
+        purpose="Schuldhulp en begeleiding in het zorgtraject.",
     )
+    involvement = services.request_involvement(team_user, case, organisation=service, requested_on=started)
     services.update_involvement(
         _any_user(involvement.organisation), involvement, status=InvolvementStatus.ACCEPTED, on=started
     )

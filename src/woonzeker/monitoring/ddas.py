@@ -42,12 +42,15 @@ def validator():
 
 
 def cases_for(municipality, period):
-    """The signals received in the period in the municipality: established, or referred (Veilig Thuis), then."""
+    """The signals received in the period in the municipality: established, or referred (Veilig Thuis), then.
+
+    Cases whose personal data the retention terms removed are left out: the exchange file identifies people.
+    """
     received = Q(established_on__range=(period.start, period.end)) | Q(
         established_on__isnull=True, referred_on__range=(period.start, period.end)
     )
     return (
-        Case.objects.filter(received, municipality=municipality)
+        Case.objects.filter(received, municipality=municipality, anonymised_on__isnull=True)
         .select_related("tenancy")
         .prefetch_related(Prefetch("approaches", queryset=ActiveApproach.objects.order_by("approached_on", "pk")))
         .order_by("pk")

@@ -1,4 +1,4 @@
-"""Everything time-driven, once a day: deadlines due and passed, escalations, digests, monitoring.
+"""Everything time-driven, once a day: deadlines due and passed, escalations, digests, retention, monitoring.
 
 Running it twice on the same day tells nobody twice: every notification has a
 key (the case, the promise and its due date) that is told once per user, and a
@@ -82,16 +82,19 @@ def send_digests():
 def run_daily(today=None):
     from woonzeker.api.idempotency import forget_old_keys
     from woonzeker.monitoring.refresh import refresh_figures
+    from woonzeker.privacy.retention import apply_retention
 
     today = today or timezone.localdate()
     with translation.override("nl"):
         told = deadline_notifications(today)
     digests = send_digests()
+    retention = apply_retention(today)
     refresh = refresh_figures()
     forgotten = forget_old_keys()
     return {
         "notified": told,
         "digests": digests,
+        "retention": retention.as_dict(),
         "monitoring_seconds": refresh.seconds,
         "idempotency_keys_forgotten": forgotten,
     }

@@ -53,6 +53,8 @@ class Tenancy(models.Model):
     bsn = EncryptedCharField(_("BSN"), blank=True, validators=[validate_bsn], hash_field="bsn_hash")
     bsn_hash = models.CharField(_("BSN (keyed hash)"), max_length=64, blank=True, db_index=True, editable=False)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    # Set when the retention terms removed the personal data above (``privacy.retention``).
+    anonymised_on = models.DateField(_("anonymised on"), null=True, blank=True)
 
     objects = TenancyQuerySet.as_manager()
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from woonzeker.audit.models import AuditEntry
-from woonzeker.audit.services import first_broken_link
+from woonzeker.audit.services import first_broken_link, latest_checkpoint
 
 
 class Command(BaseCommand):
@@ -14,4 +14,11 @@ class Command(BaseCommand):
                 f"The audit trail is broken at entry {broken.pk} ({broken.at:%Y-%m-%d %H:%M:%S}, {broken.username}, "
                 f"{broken.action} {broken.what}): its hash does not match its content or the entry before it."
             )
-        self.stdout.write(self.style.SUCCESS(f"The audit trail holds: {AuditEntry.objects.count()} entries checked."))
+        message = f"The audit trail holds: {AuditEntry.objects.count()} entries checked."
+        checkpoint = latest_checkpoint()
+        if checkpoint is not None:
+            message += (
+                f" It starts at the checkpoint of {checkpoint.created_at:%Y-%m-%d} (entries up to "
+                f"{checkpoint.removed_through} removed by the retention term)."
+            )
+        self.stdout.write(self.style.SUCCESS(message))

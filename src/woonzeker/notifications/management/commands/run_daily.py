@@ -6,7 +6,10 @@ from woonzeker.notifications.daily import run_daily
 
 
 class Command(BaseCommand):
-    help = "Everything time-driven, once a day (deadlines, escalations, digests, monitoring). Safe to run twice."
+    help = (
+        "Everything time-driven, once a day (deadlines, escalations, digests, retention, monitoring). "
+        "Safe to run twice."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", type=date.fromisoformat, help="Run as if today were this date (YYYY-MM-DD).")
@@ -15,5 +18,5 @@ class Command(BaseCommand):
         result = run_daily(date)
         self.stdout.write(
             f"Notified {result['notified']}, sent {result['digests']} digests, "
-            f"rebuilt monitoring in {result['monitoring_seconds']:.1f} s."
+            f"retention {result['retention']}, rebuilt monitoring in {result['monitoring_seconds']:.1f} s."
         )

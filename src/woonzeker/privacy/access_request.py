@@ -1,0 +1,144 @@
+"""A data-subject access request (GDPR art. 15): everything stored about one household, readable.
+
+``subject_access`` gathers it in sections of records; the page renders them for
+print, the JSON download carries the same data. Every record lists every stored
+field by its label, so nothing is left out by a template forgetting a field.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from woonzeker.audit.models import AuditEntry
+from woonzeker.cases.models import Analysis, Case, ProblemAssessment
+from woonzeker.notifications.models import Notification
+from woonzeker.privacy.audit_search import about_cases
+
+SKIPPED = {"version", "hash", "previous_hash", "case_ids_text"}
+#: Labels for fields whose model gives none of its own.
+FIELD_LABELS = {
+    "id": gettext_lazy("number"),
+    "actor": gettext_lazy("by"),
+    "from_state": gettext_lazy("from state"),
+    "to_state": gettext_lazy("to state"),
+    "details": gettext_lazy("details"),
+    "key": gettext_lazy("key"),
+    "user": gettext_lazy("user"),
+    "organisation": gettext_lazy("organisation"),
+    "recorded_by": gettext_lazy("recorded by"),
+    "withdrawn_by": gettext_lazy("withdrawn by"),
+    "previous_arrears": gettext_lazy("previous arrears"),
+    "arrears": gettext_lazy("arrears"),
+    "analysis": gettext_lazy("analysis"),
+    "ledger_import": gettext_lazy("ledger import"),
+}
+
+
+@dataclass
+class Record:
+    title: str
+    items: list  # (name, label, value)
+
+    def as_dict(self):
+        return {name: value for name, _label, value in self.items}
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    records: list = field(default_factory=list)
+
+    def as_list(self):
+        return [record.as_dict() for record in self.records]
+
+
+def _value(obj, model_field):
+    if model_field.choices:
+        return getattr(obj, f"get_{model_field.name}_display")() or ""
+    if model_field.is_relation:
+        related = getattr(obj, model_field.name)
+        return str(related) if related is not None else None
+    return getattr(obj, model_field.attname)
+
+
+def _label(model_field):
+    """The field's own label, or ours where the model only derived one from the field's name."""
+    derived = model_field.name.replace("_", " ")
+    if str(model_field.verbose_name) == derived and model_field.name in FIELD_LABELS:
+        return FIELD_LABELS[model_field.name]
+    return model_field.verbose_name
+
+
+def _record(obj, title=""):
+    items = [
+        (f.name, str(_label(f)), _value(obj, f))
+        for f in obj._meta.concrete_fields
+        if f.name not in SKIPPED and not (f.is_relation and f.name == "case")
+    ]
+    return Record(title or f"{obj._meta.verbose_name} {obj.pk}", items)
+
+
+def _case_sections(case):
+    """The records of one case: the case itself and everything hanging from it."""
+    sections = [Section("case", _("Case %(pk)s") % {"pk": case.pk}, [_record(case)])]
+    parts = [
+        ("approaches", _("Active approaches"), case.approaches.all()),
+        ("analysis", _("Analysis"), Analysis.objects.filter(case=case)),
+        ("problems", _("Problem areas"), ProblemAssessment.objects.filter(analysis__case=case)),
+        ("involvements", _("Involvements"), case.involvements.select_related("organisation")),
+        ("consents", _("Consent to share"), case.consents.all()),
+        ("payment_arrangements", _("Payment arrangements"), case.payment_arrangements.all()),
+        ("current_rent_checks", _("Current rent"), case.current_rent_checks.all()),
+        ("milestones", _("Eviction milestones"), case.milestones.all()),
+        ("events", _("History"), case.events.select_related("actor", "organisation")),
+    ]
+    for key, title, rows in parts:
+        sections.append(Section(key, title, [_record(row) for row in rows]))
+    return sections
+
+
+def subject_access(tenancy):
+    """Everything stored about ``tenancy``'s household, as sections of records."""
+    cases = list(
+        Case.objects.filter(tenancy=tenancy)
+        .select_related("covenant", "corporation", "municipality", "social_team", "referred_by")
+        .order_by("pk")
+    )
+    case_ids = [case.pk for case in cases]
+    mentioned = Q(case__in=case_ids)
+    if tenancy.tenant_name:
+        mentioned |= Q(message__icontains=tenancy.tenant_name)
+    notifications = Notification.objects.filter(mentioned).select_related("user").order_by("created_at", "pk")
+    audit_entries = about_cases(AuditEntry.objects.all(), case_ids).order_by("pk")
+    return {
+        "household": Section("household", _("Household"), [_record(tenancy)]),
+        "snapshots": Section(
+            "rent_ledger_snapshots",
+            _("Rent ledger snapshots"),
+            [_record(s) for s in tenancy.snapshots.select_related("ledger_import").order_by("reference_date")],
+        ),
+        "cases": [_case_sections(case) for case in cases],
+        "notifications": Section("notifications", _("Notifications"), [_record(n) for n in notifications]),
+        "audit": Section("audit_entries", _("Audit trail about these cases"), [_record(e) for e in audit_entries]),
+        "case_ids": case_ids,
+    }
+
+
+def as_json(data, *, tenancy, reason, requested_by):
+    document = {
+        "generated_at": timezone.now(),
+        "requested_by": str(requested_by),
+        "reason": reason,
+        "household": data["household"].as_list(),
+        "rent_ledger_snapshots": data["snapshots"].as_list(),
+        "cases": [{section.key: section.as_list() for section in case} for case in data["cases"]],
+        "notifications": data["notifications"].as_list(),
+        "audit_entries": data["audit"].as_list(),
+    }
+    return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)

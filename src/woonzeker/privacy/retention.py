@@ -1,0 +1,241 @@
+"""The retention terms: personal data does not outlive its purpose; the figures do.
+
+Each covenant sets its terms (``Covenant.retention_*``):
+
+- a signal that ended without a referral (resolved, or withdrawn) keeps its personal data for
+  ``retention_unreferred_signal_months`` after it ended;
+- a referred case, for ``retention_closed_case_years`` after it closed;
+- the audit trail, for ``retention_audit_years`` (one chain for all covenants: the longest term applies).
+
+A case whose term has passed is *anonymised*, not deleted: it keeps what monitoring counts (its
+dates, state, outcome, the organisations, the kinds and dates of milestones, whether the current
+rent was paid) and loses everything that says who or what it was about (free text, problem areas,
+event details, notifications). Its household is anonymised once none of its cases still needs it,
+and its rent-ledger history is removed. A household known only from rent ledgers (its arrears
+never made a signal) is removed with its snapshots once its latest snapshot is older than the
+term for signals. ``monitoring.refresh`` rebuilds the same figures from the
+anonymous cases. ``apply_retention`` runs daily (``run_daily``); a second run on the same day finds
+nothing left to do.
+"""
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time
+
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from woonzeker.audit import services as audit
+from woonzeker.audit.models import AuditAction
+from woonzeker.cases.constants import FINAL_STATES, State
+from woonzeker.cases.models import (
+    ActiveApproach,
+    Analysis,
+    Case,
+    CaseEvent,
+    Consent,
+    CurrentRentCheck,
+    Involvement,
+    Milestone,
+    PaymentArrangement,
+    ProblemAssessment,
+)
+from woonzeker.covenants.models import Covenant
+from woonzeker.ledgers.models import TenancySnapshot
+from woonzeker.notifications.models import Notification
+from woonzeker.tenancies.models import Tenancy
+
+logger = logging.getLogger("woonzeker.privacy")
+
+#: What an anonymised household is called.
+ANONYMISED = "[geanonimiseerd]"
+BATCH = 1000
+
+
+@dataclass
+class RetentionResult:
+    signals_anonymised: int = 0
+    cases_anonymised: int = 0
+    households_anonymised: int = 0
+    ledger_households_removed: int = 0
+    audit_entries_removed: int = 0
+
+    def __bool__(self):
+        return any(asdict(self).values())
+
+    def as_dict(self):
+        return asdict(self)
+
+
+def months_before(day, months):
+    """The same day ``months`` earlier (the last day of the month where that day does not exist)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def expired_signals(covenant, today):
+    """Signals of ``covenant`` that ended without a referral longer ago than its term, not yet anonymised."""
+    cutoff = months_before(today, covenant.retention_unreferred_signal_months)
+    return Case.objects.filter(
+        Q(resolved_on__lt=cutoff) | Q(resolved_on__isnull=True, closed_on__lt=cutoff),
+        covenant=covenant,
+        anonymised_on__isnull=True,
+        referred_on__isnull=True,
+        state__in=FINAL_STATES,
+    )
+
+
+def expired_cases(covenant, today):
+    """Referred cases of ``covenant`` closed longer ago than its term, not yet anonymised."""
+    cutoff = months_before(today, 12 * covenant.retention_closed_case_years)
+    return Case.objects.filter(
+        covenant=covenant,
+        anonymised_on__isnull=True,
+        referred_on__isnull=False,
+        state=State.CLOSED,
+        closed_on__lt=cutoff,
+    )
+
+
+def _raw(model):
+    """The plain queryset of an append-only model: retention is the one writer allowed to empty it."""
+    return models.QuerySet(model=model)
+
+
+def anonymise_cases(case_ids, today):
+    """Remove the personal data of these cases (and of households left without a case that needs them).
+
+    Returns the number of households anonymised.
+    """
+    with transaction.atomic():
+        Case.objects.filter(pk__in=case_ids).update(
+            referral_note="",
+            corporation_decision_reason="",
+            decision_reason="",
+            case_worker=None,
+            case_director=None,
+            anonymised_on=today,
+        )
+        ActiveApproach.objects.filter(case__in=case_ids).update(result="", recorded_by=None)
+        Analysis.objects.filter(case__in=case_ids).update(
+            summary_for_corporation="", internal_notes="", recorded_by=None
+        )
+        ProblemAssessment.objects.filter(analysis__case__in=case_ids).delete()
+        Involvement.objects.filter(case__in=case_ids).update(question="", progress="")
+        Consent.objects.filter(case__in=case_ids).update(given_by=ANONYMISED, purpose="")
+        PaymentArrangement.objects.filter(case__in=case_ids).update(note="", recorded_by=None)
+        Milestone.objects.filter(case__in=case_ids).update(note="", recorded_by=None)
+        CurrentRentCheck.objects.filter(case__in=case_ids).update(note="", recorded_by=None)
+        _raw(CaseEvent).filter(case__in=case_ids).update(details={})
+        Notification.objects.filter(case__in=case_ids).delete()
+        still_needed = Case.objects.filter(tenancy=OuterRef("pk"), anonymised_on__isnull=True)
+        households = list(
+            Tenancy.objects.filter(cases__in=case_ids, anonymised_on__isnull=True)
+            .exclude(Exists(still_needed))
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        TenancySnapshot.objects.filter(tenancy__in=households).delete()
+        Tenancy.objects.filter(pk__in=households).update(
+            tenant_name=ANONYMISED,
+            contract_number="",
+            street="",
+            house_number="",
+            house_number_suffix="",
+            postcode="",
+            town="",
+            phone="",
+            email="",
+            bsn="",
+            bsn_hash="",  # update() does not fill the hash as save() does
+            birth_date=None,
+            monthly_rent=None,
+            anonymised_on=today,
+        )
+    return len(households)
+
+
+def _anonymise_all(queryset, today):
+    """Anonymise every case of ``queryset`` in batches; returns (cases, households)."""
+    cases = households = 0
+    while True:
+        batch = list(queryset.order_by("pk").values_list("pk", flat=True)[:BATCH])
+        if not batch:
+            return cases, households
+        households += anonymise_cases(batch, today)
+        cases += len(batch)
+
+
+def expired_ledger_households(covenant, today):
+    """Households known only from rent ledgers (never a case) whose latest snapshot is older than the
+    term for signals that never became a referral: their arrears never reached the covenant's threshold."""
+    cutoff = months_before(today, covenant.retention_unreferred_signal_months)
+    recent = TenancySnapshot.objects.filter(tenancy=OuterRef("pk"), reference_date__gte=cutoff)
+    return (
+        Tenancy.objects.filter(municipality__in=covenant.municipalities.all(), snapshots__isnull=False)
+        .exclude(Exists(Case.objects.filter(tenancy=OuterRef("pk"))))
+        .exclude(Exists(recent))
+        .distinct()
+    )
+
+
+def audit_cutoff(now):
+    """The moment before which audit entries may go: the longest audit term of any covenant."""
+    years = Covenant.objects.aggregate(years=models.Max("retention_audit_years"))["years"]
+    if years is None:
+        return None
+    day = months_before(timezone.localtime(now).date(), 12 * years)
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def apply_retention(today=None):
+    """Apply every covenant's retention terms; idempotent. Logs and audits what it did."""
+    today = today or timezone.localdate()
+    result = RetentionResult()
+    anonymised_ids = []
+    for covenant in Covenant.objects.all():
+        for queryset, attribute in (
+            (expired_signals(covenant, today), "signals_anonymised"),
+            (expired_cases(covenant, today), "cases_anonymised"),
+        ):
+            anonymised_ids += list(queryset.values_list("pk", flat=True))
+            cases, households = _anonymise_all(queryset, today)
+            setattr(result, attribute, getattr(result, attribute) + cases)
+            result.households_anonymised += households
+        ledger_only = list(expired_ledger_households(covenant, today).values_list("pk", flat=True))
+        for start in range(0, len(ledger_only), BATCH):
+            with transaction.atomic():
+                batch = ledger_only[start : start + BATCH]
+                TenancySnapshot.objects.filter(tenancy__in=batch).delete()
+                result.ledger_households_removed += (
+                    Tenancy.objects.filter(pk__in=batch).delete()[1].get(Tenancy._meta.label, 0)
+                )
+    now = timezone.now()
+    if today != timezone.localdate():  # a run for another day (a test, a catch-up): its own moment
+        now = timezone.make_aware(datetime.combine(today, time.max))
+    cutoff = audit_cutoff(now)
+    checkpoint = audit.prune_before(cutoff) if cutoff is not None else None
+    if checkpoint is not None:
+        result.audit_entries_removed = checkpoint.removed_count
+    if result:
+        what = (
+            f"retention: {result.signals_anonymised} signals and {result.cases_anonymised} cases anonymised, "
+            f"{result.households_anonymised} households, {result.ledger_households_removed} ledger-only "
+            f"households removed, {result.audit_entries_removed} audit entries removed"
+        )
+        reason = "retention terms of the covenant"
+        if checkpoint is not None:
+            reason += (
+                f"; audit trail kept from anchor {checkpoint.anchor_hash} (after entry {checkpoint.removed_through})"
+            )
+        audit.record(None, AuditAction.CHANGE, what[:200], cases=anonymised_ids, reason=reason)
+    logger.info("retention applied on %s: %s", today.isoformat(), result.as_dict())
+    return result

@@ -1,0 +1,144 @@
+"""The privacy officer: searches and exports the audit trail, answers access requests, sees no case file."""
+
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from tests.factories import MunicipalityFactory, TenancyFactory, UserFactory, give_consent
+from woonzeker.accounts.models import Role
+from woonzeker.audit import services as audit
+from woonzeker.audit.models import AuditAction, AuditEntry
+from woonzeker.cases import services
+from woonzeker.cases.constants import State
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer_client(client, world):
+    client.force_login(world.privacy_officer)
+    return client
+
+
+@pytest.fixture
+def person(make_case, world):
+    """A household with a case in a care trajectory, read by the team, with the social service brought in."""
+    case = make_case(State.CARE_TRAJECTORY, tenant_name="Jansen-de Boer", bsn="111222333", contract_number="K-77")
+    give_consent(world.team_worker, case)
+    services.request_involvement(world.team_worker, case, organisation=world.social_service, question="Budget")
+    audit.record(world.team_worker, AuditAction.READ, f"case {case.pk}", cases=[case.pk])
+    audit.record(world.team_worker, AuditAction.READ, f"case {case.pk + 100}", cases=[case.pk + 100])
+    return case
+
+
+@pytest.mark.parametrize(
+    "party",
+    ["corporation_worker", "team_coordinator", "social_service_worker", "municipality_user", "functional_admin"],
+)
+def test_only_the_privacy_officer_reaches_the_pages(client, world, person, party):
+    client.force_login(getattr(world, party))
+    assert client.get("/privacy/?gebruiker=x").status_code == 403
+    assert client.get(f"/privacy/inzage/{person.tenancy.pk}/").status_code == 403
+    assert client.post(f"/privacy/inzage/{person.tenancy.pk}/", {"reason": "x"}).status_code == 403
+
+
+def test_the_officer_sees_no_case_file(officer_client, person):
+    assert officer_client.get(f"/dossiers/{person.pk}/").status_code == 404
+    assert f"/dossiers/{person.pk}/" not in officer_client.get("/").content.decode()
+
+
+def test_a_privacy_officer_works_for_a_municipality(world):
+    user = UserFactory.build(organisation=world.corporation, role=Role.PRIVACY_OFFICER)
+    with pytest.raises(ValidationError, match="municipality"):
+        user.clean()
+
+
+@pytest.mark.parametrize("query", ["jansen", "111222333", "K-77"])
+def test_search_by_person_finds_the_entries_about_their_cases(officer_client, person, query):
+    page = officer_client.get("/privacy/", {"persoon": query}).content.decode()
+    assert "Jansen-de Boer" in page
+    assert f"case {person.pk}<" in page
+    assert f"case {person.pk + 100}<" not in page  # a number that merely contains the case's is not a match
+    logged = AuditEntry.objects.order_by("-pk").first()
+    assert (logged.what, logged.case_ids) == ("audit trail search", [person.pk])
+    assert "Jansen" not in logged.reason  # the log names the household, not the name searched for
+
+
+def test_search_by_user_and_period(officer_client, world, person, today):
+    page = officer_client.get("/privacy/", {"gebruiker": world.team_worker.username}).content.decode()
+    assert f"case {person.pk}<" in page
+    page = officer_client.get("/privacy/", {"gebruiker": world.corporation_worker.username}).content.decode()
+    assert f"case {person.pk}<" not in page
+    page = officer_client.get("/privacy/", {"van": today.replace(year=today.year - 1).isoformat(), "tot": "2000-01-01"})
+    assert page.status_code == 400 and "De periode eindigt voordat hij begint" in page.content.decode()
+    assert "Zoek op persoon, gebruiker of periode" in officer_client.get("/privacy/?persoon=+").content.decode()
+
+
+def test_a_person_outside_the_covenant_is_not_found(officer_client, world):
+    elsewhere = MunicipalityFactory(name="Rotterdam", cbs_code="0599")
+    TenancyFactory(tenant_name="Pietersen", municipality=elsewhere)
+    page = officer_client.get("/privacy/", {"persoon": "Pietersen"}).content.decode()
+    assert "Geen persoon gevonden." in page and "/privacy/inzage/" not in page
+
+
+def test_the_export_is_a_csv_and_is_logged(officer_client, person):
+    response = officer_client.get("/privacy/", {"persoon": "K-77", "formaat": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    body = response.content.decode("utf-8-sig")
+    assert f"case {person.pk}" in body and f"case {person.pk + 100}" not in body
+    logged = AuditEntry.objects.order_by("-pk").first()
+    assert (logged.action, logged.what, logged.case_ids) == ("export", "audit trail export", [person.pk])
+
+
+def test_an_access_request_needs_a_reason(officer_client, person):
+    response = officer_client.post(f"/privacy/inzage/{person.tenancy.pk}/", {"reason": ""})
+    assert response.status_code == 400
+    assert not AuditEntry.objects.filter(what__startswith="access request").exists()
+
+
+def test_the_access_request_page_shows_everything_and_is_logged(officer_client, person):
+    url = f"/privacy/inzage/{person.tenancy.pk}/"
+    assert "Inzageverzoek" in officer_client.get(url).content.decode()
+    page = officer_client.post(url, {"reason": "Verzoek huurder 12-03, kenmerk AVG-1"}).content.decode()
+    for expected in [
+        "Jansen-de Boer",
+        "111222333",  # the BSN stored
+        "Vertrouwelijk: verslaving.",  # the team's internal notes: stored about them, so shown
+        "Huurder werkt mee.",
+        "Budget",  # the question to the service brought in
+        "Toestemming om te delen",
+        "Geschiedenis",
+        "Audittrail over deze dossiers",
+        f"case {person.pk}",
+    ]:
+        assert expected in page, expected
+    logged = AuditEntry.objects.order_by("-pk").first()
+    assert logged.what == f"access request for household {person.tenancy.pk} (page)"
+    assert (logged.action, logged.reason, logged.case_ids) == (
+        "export",
+        "Verzoek huurder 12-03, kenmerk AVG-1",
+        [person.pk],
+    )
+
+
+def test_the_access_request_downloads_as_json(officer_client, person):
+    response = officer_client.post(f"/privacy/inzage/{person.tenancy.pk}/", {"reason": "AVG-2", "json": ""})
+    assert response["Content-Disposition"] == f'attachment; filename="inzage-{person.tenancy.pk}.json"'
+    document = json.loads(response.content)
+    assert document["household"][0]["tenant_name"] == "Jansen-de Boer"
+    assert document["reason"] == "AVG-2"
+    (case,) = document["cases"]
+    assert case["case"][0]["id"] == person.pk
+    assert case["analysis"][0]["internal_notes"] == "Vertrouwelijk: verslaving."
+    assert case["consents"][0]["given_by"] == "Jansen-de Boer"
+    assert case["involvements"][0]["question"] == "Budget"
+    assert any(e["action"] == "request_involvement" for e in case["events"])
+    assert any(e["what"] == f"case {person.pk}" for e in document["audit_entries"])
+    assert AuditEntry.objects.order_by("-pk").first().what.endswith("(JSON)")
+
+
+def test_an_access_request_outside_the_covenant_does_not_exist(officer_client):
+    elsewhere = MunicipalityFactory(name="Rotterdam", cbs_code="0599")
+    tenancy = TenancyFactory(municipality=elsewhere)
+    assert officer_client.get(f"/privacy/inzage/{tenancy.pk}/").status_code == 404
