@@ -153,3 +153,30 @@ def may_export_ddas(user):
         and user.organisation.municipality_id is not None
         and user.role == "coordinator"
     )
+
+
+# --- Signing in ---------------------------------------------------------------------------------
+
+#: Kinds of organisation whose users see cases, and so personal data.
+CASE_PARTIES = frozenset(
+    {Kind.HOUSING_CORPORATION, Kind.SOCIAL_TEAM, Kind.SOCIAL_SERVICE, Kind.HEALTH_SERVICE, Kind.SAFE_HOME}
+)
+
+
+def may_see_personal_data(user):
+    """Whether anything ``user`` may open shows personal data.
+
+    The parties that work on cases do; so does a municipality's coordinator (the DDAS export) and
+    whoever may enter the admin (users, and through them who works where). A municipality's other
+    users see aggregates only.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return user.organisation_kind in CASE_PARTIES or may_export_ddas(user)
+
+
+def requires_second_factor(user):
+    """BIO and NEN 7513: every account that can see personal data signs in with a second factor."""
+    return may_see_personal_data(user)
