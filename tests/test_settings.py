@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parents[1]
 
 
@@ -36,11 +38,23 @@ def test_database_from_database_url(tmp_path):
     assert _settings({}, tmp_path).stdout.splitlines()[1] == "django.db.backends.sqlite3"
 
 
-def test_production_settings_pass_the_deploy_check(tmp_path):
+OIDC = {
+    "OIDC_RP_CLIENT_ID": "woonzeker",
+    "OIDC_RP_CLIENT_SECRET": "s3cret",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": "https://login.merwehaven.example/authorize",
+    "OIDC_OP_TOKEN_ENDPOINT": "https://login.merwehaven.example/token",
+    "OIDC_OP_USER_ENDPOINT": "https://login.merwehaven.example/userinfo",
+    "OIDC_OP_JWKS_ENDPOINT": "https://login.merwehaven.example/jwks",
+    "OIDC_ORGANISATIONS": "merwehaven",
+}
+
+
+@pytest.mark.parametrize("extra", [{}, OIDC], ids=["password-and-code", "with-oidc"])
+def test_production_settings_pass_the_deploy_check(tmp_path, extra):
     # As a production server starts: none of the test run's own variables (the browser tests set
     # DJANGO_ALLOW_ASYNC_UNSAFE for their thread, which the deploy check rightly warns about).
     dropped = {"SECRET_KEY", "DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    environment = {k: v for k, v in os.environ.items() if k not in dropped}
+    environment = {k: v for k, v in os.environ.items() if k not in dropped and not k.startswith("OIDC_")}
     environment.update(
         {
             "PYTHONPATH": str(ROOT / "src"),
@@ -48,6 +62,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
             "WOONZEKER_PRODUCTION": "1",
             "SECRET_KEY": "a-long-random-production-secret-" + "x9Q2" * 12,
             "ALLOWED_HOSTS": "woonzeker.example.nl",
+            **extra,
         }
     )
     result = subprocess.run(
@@ -58,3 +73,11 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_oidc_refuses_to_start_without_the_organisations_it_serves(tmp_path):
+    """An identity provider signs in for named organisations only, never for every account."""
+    result = _settings({k: v for k, v in OIDC.items() if k != "OIDC_ORGANISATIONS"}, tmp_path)
+    assert result.returncode != 0
+    assert "OIDC_ORGANISATIONS must name" in result.stderr
+    assert _settings(OIDC, tmp_path).returncode == 0
