@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -35,10 +36,11 @@ class SignInView(LoginView):
 
 
 def _next(request):
+    """Where to go after the door: the page asked for, if it is one of ours."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
-    return settings.LOGIN_REDIRECT_URL
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 @never_cache
@@ -46,14 +48,14 @@ def _next(request):
 def verify(request):
     """The second step of signing in: a code from the app, or a backup code."""
     if second_factor_done(request):
-        return redirect(_next(request))
+        return HttpResponseRedirect(_next(request))
     if not user_has_device(request.user):
         return redirect("accounts:enrol")
     form = CodeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         otp_login(request, form.device)
         request.session.cycle_key()  # a new session id once the second factor is passed
-        return redirect(_next(request))
+        return HttpResponseRedirect(_next(request))
     return render(
         request, "accounts/verify.html", {"form": form, "next": _next(request)}, status=400 if form.errors else 200
     )
@@ -96,7 +98,9 @@ def backup_codes(request):
     codes = new_backup_codes(request.user)
     audit.record(request.user, AuditAction.CHANGE, "second factor: new backup codes", request=request)
     messages.success(request, _("Your new backup codes are below; the old ones no longer work."))
-    return render(request, "accounts/backup_codes.html", {"codes": codes, "next": settings.LOGIN_REDIRECT_URL})
+    return render(
+        request, "accounts/backup_codes.html", {"codes": codes, "next": resolve_url(settings.LOGIN_REDIRECT_URL)}
+    )
 
 
 def locked_out(request, credentials, *args, **kwargs):
