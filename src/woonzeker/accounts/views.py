@@ -69,6 +69,7 @@ def enrol(request):
         return redirect("accounts:verify")
     device = unconfirmed_totp_device(request.user)
     form = CodeForm(request.POST or None, user=request.user, devices=[device])
+    form.fields["code"].help_text = _("The six digits your authenticator app shows now.")
     if request.method == "POST" and form.is_valid():
         device = form.device
         device.confirmed = True
