@@ -4,9 +4,10 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.test import Client
 from django.utils import timezone
 
-pytestmark = [pytest.mark.django_db, pytest.mark.real_second_factor]
+pytestmark = pytest.mark.django_db
 
 
 def attempt(client, username, password, address="192.0.2.10"):
@@ -78,3 +79,14 @@ def test_failure_limit_and_cool_off_come_from_the_environment():
     environment["LOGIN_COOLOFF_MINUTES"] = "60"
     result = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, cwd=root)
     assert result.stdout.split() == ["3", "3600.0"], result.stderr
+
+
+def test_the_functional_administrator_sees_and_lifts_a_lockout(client, world):
+    for _ in range(5):
+        attempt(client, world.corporation_worker.username, "wrong-password")
+    blocked = AccessAttempt.objects.get(username=world.corporation_worker.username)
+    admin = Client()
+    admin.force_login(world.functional_admin)  # both steps passed (tests/conftest.py)
+    assert world.corporation_worker.username in admin.get("/beheer/axes/accessattempt/").content.decode()
+    assert admin.post(f"/beheer/axes/accessattempt/{blocked.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert attempt(client, world.corporation_worker.username, "correct-horse-battery").status_code == 302
