@@ -18,7 +18,9 @@ CELL = st.one_of(
 ROW = st.lists(CELL, min_size=0, max_size=12).map(";".join)
 CSV = st.lists(ROW, max_size=6).map(lambda rows: "\n".join([HEADER, *rows]).encode("utf-8", "surrogatepass"))
 CONTENT = st.one_of(st.binary(max_size=2000), CSV, st.just(b"PK\x03\x04" + b"\x00" * 100))
-NAME = st.sampled_from(["huur.csv", "huur.xlsx", "huur.txt", "huur", "../../etc/passwd.csv", "h\u00fcur\u202e.csv"])
+NAME = st.sampled_from(
+    ["huur.csv", "huur\x00.csv", "huur.xlsx", "huur.txt", "huur", "../../etc/passwd.csv", "h\u00fcur\u202e.csv"]
+)
 
 
 @pytest.fixture(autouse=True)
@@ -47,3 +49,13 @@ def test_an_absurdly_large_amount_is_a_row_error_not_a_crash(value):
 
     with pytest.raises(InvalidValue):
         parse_amount(value)
+
+
+def test_a_utf16_ledger_is_refused_as_not_utf8(client, world):
+    """Excel's "Unicode text" without a byte order mark decodes as UTF-8 with NULs, which no database
+    column can hold: it is refused with the advice to save as CSV UTF-8, never a server error."""
+    content = (HEADER + "\n").encode("utf-16-le")
+    client.force_login(world.corporation_worker)
+    response = client.post("/aanleveringen/", {"file": SimpleUploadedFile("huur.csv", content)}, follow=True)
+    assert response.status_code < 500
+    assert "Sla het bestand op als CSV UTF-8" in response.content.decode()

@@ -269,6 +269,8 @@ def _utf8_lines(fileobj):
         if len(line) == MAX_LINE_BYTES and not line.endswith(b"\n"):
             raise LedgerFileError(_("Row %(row)d is too long.") % {"row": number}, row=number)
         try:
+            if b"\x00" in line:  # UTF-16 ("Unicode text" from Excel) decodes as UTF-8 with a NUL after each letter
+                raise UnicodeDecodeError("utf-8", line, line.index(b"\x00"), line.index(b"\x00") + 1, "NUL")
             yield line.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError:
             raise LedgerFileError(
