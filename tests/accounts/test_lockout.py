@@ -27,7 +27,7 @@ def test_five_wrong_passwords_lock_the_account_with_a_dutch_message(client, worl
     response = attempt(client, user.username, "correct-horse-battery")
     assert response.status_code == 429
     page = response.content.decode()
-    assert "Te vaak mislukt om met deze gebruikersnaam in te loggen" in page
+    assert "Te vaak mislukt om met deze gebruikersnaam of vanaf dit adres in te loggen" in page
     assert "15 minuten geblokkeerd" in page
     assert "_auth_user_id" not in client.session
 
