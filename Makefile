@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-dev
 
-.PHONY: run install test lint format migrate demo lock messages clean bench browser schema serve backup restore
+.PHONY: run install test lint format migrate demo code lock messages clean bench browser schema serve backup restore
 
 $(INSTALLED): requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,14 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
+# The second-step code of the demo logins, as an authenticator app with the demo secret shows it now.
+code: install
+	@$(PY) manage.py demo_code
+
 run: demo
 	@echo ""
-	@echo "Woonzeker runs on http://127.0.0.1:8000 — sign in with a demo login above."
+	@echo "Woonzeker runs on http://127.0.0.1:8000 — sign in with a demo login above;"
+	@echo "for the code after the password run \`make code\` in another terminal."
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # The production server, locally: gunicorn with production settings over HTTP on 127.0.0.1:8000.

@@ -6,7 +6,10 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.test import Client
 from django.utils import timezone, translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice
 from hypothesis import settings as hypothesis_settings
 
 from tests.factories import (
@@ -33,6 +36,24 @@ if os.environ.get("CI"):
 def fast_password_hashing(settings):
     """Tests create many users; hashing their passwords the production way would dominate the run."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_the_second_factor(request, monkeypatch):
+    """``client.force_login(user)`` yields a session that has passed the second factor too, as after
+    password and code; tests of the door itself (marked ``real_second_factor``) get Django's own."""
+    if request.node.get_closest_marker("real_second_factor"):
+        return
+    django_force_login = Client.force_login
+
+    def force_login(self, user, backend=None):
+        django_force_login(self, user, backend)
+        device, _ = StaticDevice.objects.get_or_create(user=user, name="test session", defaults={"confirmed": True})
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture(autouse=True)

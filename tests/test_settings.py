@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parents[1]
 
 
@@ -38,12 +40,23 @@ def test_database_from_database_url(tmp_path):
     assert _settings({}, tmp_path).stdout.splitlines()[1] == "django.db.backends.sqlite3"
 
 
+OIDC = {
+    "OIDC_RP_CLIENT_ID": "woonzeker",
+    "OIDC_RP_CLIENT_SECRET": "s3cret",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": "https://login.merwehaven.example/authorize",
+    "OIDC_OP_TOKEN_ENDPOINT": "https://login.merwehaven.example/token",
+    "OIDC_OP_USER_ENDPOINT": "https://login.merwehaven.example/userinfo",
+    "OIDC_OP_JWKS_ENDPOINT": "https://login.merwehaven.example/jwks",
+    "OIDC_ORGANISATIONS": "merwehaven",
+}
+
+
 def _production_check(tmp_path, **env):
     # As a production server starts: none of the test run's own variables (the browser tests set
     # DJANGO_ALLOW_ASYNC_UNSAFE for their thread, which the deploy check rightly warns about).
     dropped = {"SECRET_KEY", "DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     dropped |= {"WOONZEKER_BSN_KEYS", "WOONZEKER_BSN_HASH_KEY"}
-    environment = {k: v for k, v in os.environ.items() if k not in dropped}
+    environment = {k: v for k, v in os.environ.items() if k not in dropped and not k.startswith("OIDC_")}
     environment.update(
         {
             "PYTHONPATH": str(ROOT / "src"),
@@ -66,8 +79,10 @@ def _key():
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 
 
-def test_production_settings_pass_the_deploy_check(tmp_path):
-    result = _production_check(tmp_path, WOONZEKER_BSN_KEYS=f"{_key()}, {_key()}", WOONZEKER_BSN_HASH_KEY=_key())
+@pytest.mark.parametrize("extra", [{}, OIDC], ids=["password-and-code", "with-oidc"])
+def test_production_settings_pass_the_deploy_check(tmp_path, extra):
+    keys = {"WOONZEKER_BSN_KEYS": f"{_key()}, {_key()}", "WOONZEKER_BSN_HASH_KEY": _key()}
+    result = _production_check(tmp_path, **keys, **extra)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -109,3 +124,11 @@ def test_the_web_server_does_not_start_without_the_bsn_keys(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, cwd=ROOT)
     assert result.returncode != 0
     assert "WOONZEKER_BSN_KEYS is not set" in result.stderr
+
+
+def test_oidc_refuses_to_start_without_the_organisations_it_serves(tmp_path):
+    """An identity provider signs in for named organisations only, never for every account."""
+    result = _settings({k: v for k, v in OIDC.items() if k != "OIDC_ORGANISATIONS"}, tmp_path)
+    assert result.returncode != 0
+    assert "OIDC_ORGANISATIONS must name" in result.stderr
+    assert _settings(OIDC, tmp_path).returncode == 0

@@ -1,7 +1,7 @@
 """`make run` loads a demo a user can explore: every state, some deadlines overdue, a login per role."""
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from woonzeker.accounts.models import Role, User
@@ -55,3 +55,25 @@ def test_every_demo_postcode_is_covered_by_a_team():
         from woonzeker.organisations.models import Municipality
 
         assert responsible_team(Municipality.objects.get(name=municipality), postcode)
+
+
+@pytest.mark.real_second_factor
+def test_a_newcomer_signs_in_as_a_demo_login_with_the_printed_code(client, capsys):
+    """`make run` prints the password and how to get the code; `make code` prints the code."""
+    from woonzeker.demo.cases import DEMO_PASSWORD, demo_secret_base32
+
+    call_command("load_demo", cases=5)
+    out = capsys.readouterr().out
+    assert demo_secret_base32() in out and "make code" in out
+    client.post("/inloggen/", {"username": "corporatie", "password": DEMO_PASSWORD})
+    assert client.get("/")["Location"].startswith("/inloggen/code/")
+    call_command("demo_code", "corporatie")
+    code = capsys.readouterr().out.strip()
+    assert len(code) == 6 and code.isdigit()
+    assert client.post("/inloggen/code/", {"code": code}).status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_demo_code_refuses_an_account_without_the_demo_secret(world):
+    with pytest.raises(CommandError, match="not a demo login"):
+        call_command("demo_code", world.corporation_worker.username)

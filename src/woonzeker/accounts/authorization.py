@@ -217,3 +217,31 @@ def privacy_tenancies(user):
     if not is_privacy_officer(user):
         return Tenancy.objects.none()
     return Tenancy.objects.filter(municipality__in=privacy_municipalities(user))
+
+
+# --- Signing in ---------------------------------------------------------------------------------
+
+#: Kinds of organisation whose users see cases, and so personal data.
+CASE_PARTIES = frozenset(
+    {Kind.HOUSING_CORPORATION, Kind.SOCIAL_TEAM, Kind.SOCIAL_SERVICE, Kind.HEALTH_SERVICE, Kind.SAFE_HOME}
+)
+
+
+def may_see_personal_data(user):
+    """Whether anything ``user`` may open shows personal data.
+
+    The parties that work on cases do; so do a municipality's coordinator (the DDAS export), its
+    privacy officer (the audit trail and access requests) and whoever may enter the admin (users, and
+    through them who works where). A municipality's other
+    users see aggregates only.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return user.organisation_kind in CASE_PARTIES or may_export_ddas(user) or is_privacy_officer(user)
+
+
+def requires_second_factor(user):
+    """BIO and NEN 7513: every account that can see personal data signs in with a second factor."""
+    return may_see_personal_data(user)

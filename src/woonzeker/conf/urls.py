@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from woonzeker.accounts.views import SignInView
 from woonzeker.conf import health
 
 urlpatterns = [
@@ -13,10 +15,15 @@ urlpatterns = [
     path("api/v1/", include("woonzeker.api.urls")),
     path("meldingen/", include("woonzeker.notifications.urls")),
     path("privacy/", include("woonzeker.privacy.urls")),
-    path("inloggen/", auth_views.LoginView.as_view(), name="login"),
+    path("inloggen/", SignInView.as_view(), name="login"),
+    path("inloggen/", include("woonzeker.accounts.urls")),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
 ]
 
 handler500 = "woonzeker.conf.errors.server_error"
+
+if settings.OIDC_ENABLED:
+    # Signing in through the organisation's own identity provider (OpenID Connect).
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

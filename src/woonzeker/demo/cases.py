@@ -1,10 +1,13 @@
 """Fictional users and cases spread over every state, with some deadlines overdue."""
 
 import random
+from base64 import b32encode
 from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from woonzeker.accounts.models import Role, User
 from woonzeker.cases import services
@@ -24,6 +27,8 @@ from woonzeker.organisations.models import Organisation, OrganisationKind, Servi
 from woonzeker.tenancies.models import Tenancy
 
 DEMO_PASSWORD = "demo-woonzeker-2015"
+#: The demo logins' authenticator secret (hex, as django-otp keeps it): public, like the password.
+DEMO_TOTP_KEY = b"woonzeker-demo-2015!".hex()
 
 #: username, organisation code, role, first name, last name
 DEMO_USERS = [
@@ -127,6 +132,7 @@ def load_demo_users():
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+        give_demo_authenticator(user)
         users[username] = user
     # One case worker per other team and corporation, so every case has someone to act for it.
     for organisation in Organisation.objects.filter(
@@ -147,6 +153,21 @@ def load_demo_users():
             user.set_unusable_password()
             user.save()
     return users
+
+
+def give_demo_authenticator(user):
+    """A confirmed authenticator app with the known demo secret, so the second step works from a fresh clone."""
+    if not TOTPDevice.objects.filter(user=user, name="demo").exists():
+        TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_KEY, confirmed=True)
+
+
+def demo_secret_base32():
+    return b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode().rstrip("=")
+
+
+def current_demo_code():
+    """The code an authenticator app with the demo secret shows now."""
+    return f"{totp(bytes.fromhex(DEMO_TOTP_KEY)):06d}"
 
 
 def _worker(organisation):

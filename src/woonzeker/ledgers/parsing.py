@@ -308,6 +308,8 @@ def _utf8_lines(fileobj):
         if len(line) == MAX_LINE_BYTES and not line.endswith(b"\n"):
             raise LedgerFileError(_("Row %(row)d is too long.") % {"row": number}, row=number)
         try:
+            if b"\x00" in line:  # UTF-16 ("Unicode text" from Excel) decodes as UTF-8 with a NUL after each letter
+                raise UnicodeDecodeError("utf-8", line, line.index(b"\x00"), line.index(b"\x00") + 1, "NUL")
             yield line.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError:
             raise LedgerFileError(
@@ -338,6 +340,8 @@ def parse_amount(value):
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _number_amount(value)
     text = _CURRENCY.sub(r"\1", cell_text(value))
+    if len(text) > 20:  # beyond any amount in euros, and beyond what Decimal rounds to cents (28 digits)
+        raise InvalidValue(_("'%(value)s' is too large for an amount in euros.") % {"value": value})
     if _PLAIN_AMOUNT.fullmatch(text):
         return Decimal(text.replace(",", ".")).quantize(CENT)
     if _DUTCH_AMOUNT.fullmatch(text):
@@ -352,6 +356,8 @@ def parse_amount(value):
 def _number_amount(value):
     if isinstance(value, float) and not math.isfinite(value):
         raise InvalidValue(_("'%(value)s' is not an amount. Write amounts like 1234,56 or 1234.56.") % {"value": value})
+    if abs(value) >= 10**15:  # a workbook number beyond any amount in euros (and beyond rounding to cents)
+        raise InvalidValue(_("'%(value)s' is too large for an amount in euros.") % {"value": value})
     exact = Decimal(str(value))
     amount = exact.quantize(CENT)
     if abs(exact - amount) > Decimal("0.000001"):  # more than the noise of binary floating point

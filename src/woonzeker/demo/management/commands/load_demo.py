@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
-from woonzeker.demo.cases import DEMO_PASSWORD, load_demo_cases, load_demo_users
+from woonzeker.demo.cases import DEMO_PASSWORD, demo_secret_base32, load_demo_cases, load_demo_users
 from woonzeker.demo.drechtsteden import load_covenant
 from woonzeker.monitoring.refresh import refresh_figures
 
@@ -28,3 +28,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for user in users.values():
             self.stdout.write(f"  {user.username:<24} {user.organisation}, {user.get_role_display()}")
+        self.stdout.write("")
+        self.stdout.write("Second step (every login that can see personal data): a code from an authenticator app")
+        self.stdout.write(f"with the demo secret {demo_secret_base32()}, or the code printed by `make code`.")
