@@ -231,3 +231,19 @@ def test_every_party_sees_through_the_api_what_it_sees_on_its_pages(world, make_
     services.request_involvement(world.team_worker, cases["trajectory"], organisation=world.social_service)
     ids = {case["id"] for case in client_for(getattr(world, who)).get("/api/v1/cases/").json()["results"]}
     assert ids == {cases[name].pk for name in sees}
+
+
+def test_last_use_is_kept_to_the_minute_not_written_per_request(world):
+    token, key = ApiToken.issue(user=world.corporation_worker, name="x", scopes=[Scope.CASES_READ])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    api.get("/api/v1/cases/")
+    token.refresh_from_db()
+    first_use = token.last_used_at
+    api.get("/api/v1/cases/")
+    token.refresh_from_db()
+    assert token.last_used_at == first_use
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first_use - timezone.timedelta(minutes=2))
+    api.get("/api/v1/cases/")
+    token.refresh_from_db()
+    assert token.last_used_at > first_use
