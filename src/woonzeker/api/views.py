@@ -51,7 +51,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             # A row per case with its codes joined in: no related objects built for fifty rows.
             cases = cases.select_related("tenancy")
         else:
-            cases = cases.select_related("tenancy", "corporation", "social_team", "municipality", "covenant")
+            cases = cases.select_related(
+                "tenancy", "corporation", "social_team", "municipality", "covenant", "analysis"
+            )
         params = self.request.query_params
         if self.action == "list":
             unknown = sorted(set(params) - LIST_PARAMETERS)
