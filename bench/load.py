@@ -8,16 +8,19 @@ replicas of 1 CPU each. This benchmark follows its method on this machine:
    ``bench/national_data.py``; an existing data set of that size is reused);
 2. the production server (gunicorn, ``WOONZEKER_PRODUCTION=1``, ``gunicorn.conf.py``) on a
    loopback port; ``WEB_WORKERS``/``WEB_THREADS`` as in production;
-3. locust, headless, on loopback only, ``BENCH_SECONDS`` per run (default 40), with 1 user and
-   with 16 users, each without pause: the case list of a social team's case worker (scoped),
+3. locust, headless, on loopback only, one scenario per run as Open Zaak does (each user
+   requests one endpoint again and again, without pause), ``BENCH_SECONDS`` per run (default
+   20), with 1 user and with 16 users: the case list of a social team's case worker (scoped),
    the case list of a housing corporation's coordinator (the largest set one party sees), one
-   case's detail, creating a signal (POST) and ``/healthz``, a minimal Django view through the
-   same middleware, as the baseline;
+   case's detail, creating a signal (POST), and ``/healthz``, a minimal Django view through the
+   same middleware and server, as the baseline;
 4. a table per endpoint and user count: median, p95, requests per second, the median as a
    multiple of the minimal view's, the target and whether it was met, and Open Zaak's figure.
 
 Run: ``PYTHONPATH=src:. .venv/bin/python -m bench.load`` (part of ``make bench``);
-``BENCH_CASES=20000`` for a quick run.
+``BENCH_CASES=20000`` for a quick run; ``BENCH_ONLY=CaseDetail,MinimalView`` and
+``BENCH_USERS=16`` to run some scenarios only; ``BENCH_LOAD_DATABASE`` (default: the monitoring
+benchmark's database, whose data set is reused).
 """
 
 import csv
@@ -152,7 +155,7 @@ def start_server(log):
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
         "PYTHONPATH": str(ROOT / "src"),
     }
-    _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    # No collectstatic: the measured endpoints serve no static files (``make serve`` does collect them).
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py")],
         cwd=ROOT,
@@ -295,6 +298,7 @@ def main():
         f"gunicorn: {workers} workers x {threads} threads on 127.0.0.1:{PORT}; locust: {SECONDS} s per run",
         flush=True,
     )
+    load_before = os.getloadavg()[0]
     with open(WORK / "load-gunicorn.log", "w") as log:
         server = start_server(log)
         try:
@@ -315,6 +319,10 @@ def main():
     print()
     print(
         f"Load on {CASES:,} cases (Open Zaak: 1,000,000 cases, 10 replicas of 1 CPU; this machine: {os.cpu_count()} cores)"
+    )
+    print(
+        f"Load average of the machine (other work included): {load_before:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after; '× minimal' is each median over the minimal view's in the same series."
     )
     print(format_table(result_rows(results)))
 
