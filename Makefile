@@ -86,3 +86,4 @@ clean:
 bench: install
 	PYTHONPATH=src:. $(PY) -m bench.ledger_import
 	PYTHONPATH=src:. $(PY) -m bench.monitoring_dashboard
+	PYTHONPATH=src:. $(PY) -m bench.load

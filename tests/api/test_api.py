@@ -66,7 +66,7 @@ def test_list_shows_the_organisations_own_cases_and_filters(world, make_case):
     assert len(results) == 2
     overdue = api.get("/api/v1/cases/?deadline_state=overdue").json()["results"]
     assert [case["id"] for case in overdue] == [own.pk]
-    assert client_for(world.other_corporation_worker).get("/api/v1/cases/").json()["count"] == 0
+    assert client_for(world.other_corporation_worker).get("/api/v1/cases/").json()["results"] == []
     entry = AuditEntry.objects.filter(what="API case list").first()
     assert sorted(entry.case_ids) == sorted(case["id"] for case in results)
 
@@ -232,3 +232,35 @@ def test_every_party_sees_through_the_api_what_it_sees_on_its_pages(world, make_
     services.request_involvement(world.team_worker, cases["trajectory"], organisation=world.social_service)
     ids = {case["id"] for case in client_for(getattr(world, who)).get("/api/v1/cases/").json()["results"]}
     assert ids == {cases[name].pk for name in sees}
+
+
+def test_last_use_is_kept_to_the_minute_not_written_per_request(world):
+    token, key = ApiToken.issue(user=world.corporation_worker, name="x", scopes=[Scope.CASES_READ])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    api.get("/api/v1/cases/")
+    token.refresh_from_db()
+    first_use = token.last_used_at
+    api.get("/api/v1/cases/")
+    token.refresh_from_db()
+    assert token.last_used_at == first_use
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first_use - timezone.timedelta(minutes=2))
+    api.get("/api/v1/cases/")
+    token.refresh_from_db()
+    assert token.last_used_at > first_use
+
+
+def test_pages_link_to_each_other_without_a_total(world, make_case, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "PAGE_SIZE": 2}
+    made = sorted(make_case(State.SIGNAL).pk for _ in range(5))
+    api = client_for(world.corporation_worker)
+    first = api.get("/api/v1/cases/").json()
+    assert [c["id"] for c in first["results"]] == made[:2] and first["previous"] is None and "count" not in first
+    second = api.get(first["next"]).json()
+    assert [c["id"] for c in second["results"]] == made[2:4]
+    assert second["previous"].endswith("/api/v1/cases/")
+    last = api.get(second["next"]).json()
+    assert [c["id"] for c in last["results"]] == made[4:] and last["next"] is None
+    assert api.get("/api/v1/cases/?page=9").status_code == 404
+    assert api.get("/api/v1/cases/?page=nul").status_code == 400  # not a page number: a field error
+    assert api.get(f"/api/v1/cases/?page={10**30}").status_code == 404

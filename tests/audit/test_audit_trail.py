@@ -106,3 +106,34 @@ def test_a_forbidden_read_is_not_a_read(client, world, make_case):
     client.force_login(world.other_corporation_worker)
     assert client.get(f"/dossiers/{case.pk}/").status_code == 404
     assert not any(case.pk in entry.case_ids for entry in AuditEntry.objects.all())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_make_one_unbroken_chain(world):
+    """Requests append at the same time (outside a transaction, as views do): still one chain, no forks."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time anyway")
+    import threading
+
+    from django.db import connections
+
+    errors = []
+
+    def write(n):
+        try:
+            for i in range(15):
+                audit.record(world.team_worker, AuditAction.READ, f"case {n}-{i}", cases=[n])
+        except Exception as error:  # noqa: BLE001  (reported below)
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert AuditEntry.objects.count() == 90
+    assert AuditEntry.objects.values("previous_hash").distinct().count() == 90  # no two entries on one link
+    assert audit.first_broken_link() is None

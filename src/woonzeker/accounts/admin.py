@@ -36,6 +36,8 @@ class FunctionalAdminOnly:
 class UserAdmin(FunctionalAdminOnly, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "organisation", "role", "is_active"]
     list_filter = ["role", "organisation__kind", "is_active"]
+    # The organisation may be empty, so the admin's own select_related() would not follow it.
+    list_select_related = ["organisation"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "email"]}),

@@ -1,4 +1,5 @@
 import hmac
+from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -6,6 +7,9 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from woonzeker.api.models import ApiToken, hash_key
+
+#: How precisely "last used" is kept.
+LAST_USE_RESOLUTION = timedelta(minutes=1)
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -26,7 +30,11 @@ class TokenAuthentication(authentication.BaseAuthentication):
             token = ApiToken.objects.select_related("user__organisation").filter(prefix=parts[1]).first()
         if token is None or not hmac.compare_digest(token.key_hash, hash_key(key)) or not token.is_active:
             raise exceptions.AuthenticationFailed(_("This API token is unknown or revoked."))
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > LAST_USE_RESOLUTION:
+            # Once a minute at most: a write (and a lock on the token's row) per request would
+            # serialise every concurrent request of one system on that row.
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
 
     def authenticate_header(self, request):

@@ -1,3 +1,4 @@
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -7,10 +8,31 @@ from woonzeker.cases.deadlines import deadlines_of
 from woonzeker.cases.models import Case
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class RelatedCode(serializers.Field):
+    """The code of a related organisation or municipality: from the queryset's annotation
+    ``<relation>_<slug>`` when it has one (the list joins it in SQL instead of building an object
+    per row), else from the related object."""
+
+    def __init__(self, slug, **kwargs):
+        self.slug = slug
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, case):
+        annotated = f"{self.field_name}_{self.slug}"
+        if annotated in case.__dict__:
+            return case.__dict__[annotated]
+        related = getattr(case, self.field_name)
+        return getattr(related, self.slug) if related is not None else None
+
+    def to_representation(self, value):
+        return value
+
+
 class CaseSerializer(serializers.ModelSerializer):
-    corporation = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    social_team = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    municipality = serializers.SlugRelatedField(slug_field="cbs_code", read_only=True)
+    corporation = RelatedCode("code", allow_null=True, help_text="Short reference used in imports.")
+    social_team = RelatedCode("code", allow_null=True, help_text="Short reference used in imports.")
+    municipality = RelatedCode("cbs_code")
     contract_number = serializers.CharField(source="tenancy.contract_number", read_only=True)
     tenant_name = serializers.CharField(source="tenancy.tenant_name", read_only=True)
     address = serializers.CharField(source="tenancy.address", read_only=True)

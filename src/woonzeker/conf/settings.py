@@ -298,10 +298,16 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "woonzeker@localhost")
 
+# An audit entry written on its own (a read) is committed to disk before the page is sent (the default):
+# a crash of the database server loses no entry. AUDIT_SYNCHRONOUS_COMMIT=0 lets those commits skip the
+# wait (about five times the entries per second; the last fraction of a second of entries can then be
+# lost in such a crash, never a link in between): a trade-off for the privacy officer, see docs/decisions.md.
+AUDIT_SYNCHRONOUS_COMMIT = env_bool("AUDIT_SYNCHRONOUS_COMMIT", True)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["woonzeker.api.authentication.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "woonzeker.api.pagination.PageWithoutCount",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "woonzeker.api.problems.problem_details_handler",

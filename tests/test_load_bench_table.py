@@ -1,0 +1,42 @@
+"""The load benchmark's table: figures from locust's CSV, ratios to the minimal view, targets met or not."""
+
+import io
+
+from bench.load import DETAIL, MINIMAL, TEAM_LIST, format_table, read_stats, result_rows
+
+
+def stats(median, p95, rps=10.0, failures=0):
+    return {"requests": 100, "failures": failures, "median": median, "p95": p95, "rps": rps}
+
+
+def test_reads_locusts_csv():
+    text = (
+        '"Type","Name","Request Count","Failure Count","Requests/s","50%","95%"\n'
+        '"GET","case detail","120","1","12.5","21","40"\n'
+        '"","Aggregated","120","1","12.5","21","40"\n'
+    )
+    assert read_stats(io.StringIO(text)) == {
+        "case detail": {"requests": 120, "failures": 1, "median": 21.0, "p95": 40.0, "rps": 12.5}
+    }
+
+
+def test_ratios_targets_and_open_zaak_beside_them():
+    results = {
+        1: {TEAM_LIST: stats(30, 60), MINIMAL: stats(2, 4)},
+        16: {TEAM_LIST: stats(40, 160), DETAIL: stats(25, 50), MINIMAL: stats(5, 9)},
+    }
+    rows = {(row["users"], row["endpoint"]): row for row in result_rows(results)}
+    assert rows[1, TEAM_LIST]["ratio"] == 15
+    assert rows[1, TEAM_LIST]["met"] == ""  # no target for one user
+    assert rows[16, TEAM_LIST]["ratio"] == 8
+    assert rows[16, TEAM_LIST]["met"] == "NOT MET"  # median met, p95 160 > 150
+    assert rows[16, DETAIL]["met"] == "met"
+    assert rows[16, DETAIL]["open_zaak"] == "240-310" and rows[1, TEAM_LIST]["open_zaak"] == "140-240"
+    assert rows[16, MINIMAL]["ratio"] is None and rows[16, MINIMAL]["open_zaak"] == ""
+    table = format_table(result_rows(results))
+    assert "median ≤50, p95 ≤150" in table and "15×" in table
+
+
+def test_failed_requests_fail_the_target():
+    rows = result_rows({16: {DETAIL: stats(10, 20, failures=3), MINIMAL: stats(1, 2)}})
+    assert rows[0]["met"] == "NOT MET"
