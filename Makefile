@@ -87,3 +87,4 @@ bench: install
 	PYTHONPATH=src:. $(PY) -m bench.ledger_import
 	PYTHONPATH=src:. $(PY) -m bench.monitoring_dashboard
 	PYTHONPATH=src:. $(PY) -m bench.load
+	PYTHONPATH=src:. $(PY) -m bench.soak

@@ -23,8 +23,10 @@ Run: ``PYTHONPATH=src:. .venv/bin/python -m bench.load`` (part of ``make bench``
 benchmark's database, whose data set is reused).
 """
 
+import base64
 import csv
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -141,6 +143,10 @@ def prepare_users():
     }
 
 
+def _key():
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
 def start_server(log):
     """gunicorn with the production settings, on loopback, over HTTP (no TLS proxy here)."""
     env = {
@@ -152,6 +158,9 @@ def start_server(log):
         "BIND": f"127.0.0.1:{PORT}",
         # The per-token rate limit protects production; here one token carries up to 16 users' load.
         "API_RATE": "1000000/minute",
+        # Keys of this run's own: the generated data set holds no BSN, but production refuses to start without.
+        "WOONZEKER_BSN_KEYS": os.environ.get("WOONZEKER_BSN_KEYS", _key()),
+        "WOONZEKER_BSN_HASH_KEY": os.environ.get("WOONZEKER_BSN_HASH_KEY", _key()),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
         "PYTHONPATH": str(ROOT / "src"),
     }

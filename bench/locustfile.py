@@ -80,3 +80,27 @@ class CreateSignal(Scenario):
         ) as response:
             if response.status_code != 201:
                 response.failure(f"{response.status_code}: {response.text[:200]}")
+
+
+class Mixed(Scenario):
+    """The soak (bench/soak.py): every endpoint in the proportions of a working day."""
+
+    @task(5)
+    def team_case_list(self):
+        self.get("/api/v1/cases/", TEAM_TOKEN, "case list, team case worker")
+
+    @task(2)
+    def coordinator_case_list(self):
+        self.get("/api/v1/cases/", COORDINATOR_TOKEN, "case list, coordinator")
+
+    @task(8)
+    def case_detail(self):
+        self.get(f"/api/v1/cases/{random.choice(DETAIL_CASES)}/", TEAM_TOKEN, "case detail")
+
+    @task(1)
+    def create_signal(self):
+        CreateSignal.create_signal(self)
+
+    @task(1)
+    def minimal_view(self):
+        self.get("/healthz", "", "minimal view")

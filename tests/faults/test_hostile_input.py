@@ -326,3 +326,15 @@ def test_a_page_number_that_is_not_one_is_a_field_error(world, page):
     response = client_for(world.corporation_worker).get("/api/v1/cases/", {"page": page})
     assert response.status_code in (400, 404)
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_formula_typed_as_a_reason_is_neutralised_in_the_audit_trail_export(client, world):
+    from woonzeker.audit import services as audit
+    from woonzeker.audit.models import AuditAction
+
+    audit.record(world.municipality_user, AuditAction.EXPORT, "DDAS export", reason=FORMULA)
+    client.force_login(world.privacy_officer)
+    response = client.get("/privacy/", {"gebruiker": world.municipality_user.username, "formaat": "csv"})
+    text = response.content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+    assert not any(cell.startswith("=") for line in text.splitlines() for cell in line.split(";"))
