@@ -186,10 +186,9 @@ def start_server(log):
     raise SystemExit(f"gunicorn did not become ready on port {PORT}; see {log.name}")
 
 
-def run_locust(endpoint, users, environment):
-    """One headless locust run of one scenario; returns {endpoint: {"requests", "failures", "median", "p95", "rps"}}."""
-    prefix = WORK / f"load-{SCENARIOS[endpoint]}-{users}"
-    command = [
+def locust_command(scenario, users, seconds, prefix):
+    """Headless locust on loopback against the benchmark's server: one scenario class, bounded in time."""
+    return [
         str(Path(sys.executable).parent / "locust"),
         "-f",
         str(ROOT / "bench" / "locustfile.py"),
@@ -201,7 +200,7 @@ def run_locust(endpoint, users, environment):
         "--spawn-rate",
         str(users),
         "--run-time",
-        f"{SECONDS}s",
+        f"{seconds}s",
         "--stop-timeout",
         "10",
         "--csv",
@@ -209,8 +208,14 @@ def run_locust(endpoint, users, environment):
         "--only-summary",
         "--loglevel",
         "WARNING",
-        SCENARIOS[endpoint],
+        scenario,
     ]
+
+
+def run_locust(endpoint, users, environment):
+    """One headless locust run of one scenario; returns {endpoint: {"requests", "failures", "median", "p95", "rps"}}."""
+    prefix = WORK / f"load-{SCENARIOS[endpoint]}-{users}"
+    command = locust_command(SCENARIOS[endpoint], users, SECONDS, prefix)
     result = subprocess.run(
         command, env={**os.environ, **environment}, capture_output=True, text=True, timeout=SECONDS + 120
     )

@@ -11,9 +11,7 @@ Run: ``PYTHONPATH=src:. .venv/bin/python -m bench.soak`` (part of ``make bench``
 
 import os
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import psutil
 
@@ -37,28 +35,7 @@ def main():
     with open(load.WORK / "soak-gunicorn.log", "w") as log:
         server = load.start_server(log)
         try:
-            command = [
-                str(Path(sys.executable).parent / "locust"),
-                "-f",
-                str(load.ROOT / "bench" / "locustfile.py"),
-                "--headless",
-                "--host",
-                f"http://127.0.0.1:{load.PORT}",
-                "--users",
-                str(USERS),
-                "--spawn-rate",
-                str(USERS),
-                "--run-time",
-                f"{SECONDS}s",
-                "--stop-timeout",
-                "10",
-                "--csv",
-                str(prefix),
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-                "Mixed",
-            ]
+            command = load.locust_command("Mixed", USERS, SECONDS, prefix)
             locust = subprocess.Popen(command, env={**os.environ, **environment}, stdout=subprocess.DEVNULL)
             samples = []
             deadline = time.monotonic() + SECONDS + 60
