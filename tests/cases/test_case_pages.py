@@ -175,3 +175,21 @@ def test_form_labels_follow_the_language_of_each_request(client, world):
         assert str(QueueFilterForm(user=world.team_worker)["q"].label) == "Search"
     with translation.override("nl"):
         assert str(QueueFilterForm(user=world.team_worker)["q"].label) == "Zoeken"
+
+
+def test_case_numbers_are_shown_without_thousands_separator(client, world, make_case):
+    """Amounts read 1.234,56 in Dutch; a case number is a name, not an amount: "Dossier 1312", not "1.312"."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT setval(pg_get_serial_sequence('cases_case', 'id'), 1311)")
+        else:
+            cursor.execute("DELETE FROM sqlite_sequence WHERE name = 'cases_case'")
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('cases_case', 1311)")
+    case = make_case(State.SIGNAL)
+    assert case.pk == 1312
+    client.force_login(world.corporation_worker)
+    assert "Dossier 1312" in client.get("/").content.decode()
+    page = client.get(f"/dossiers/{case.pk}/").content.decode()
+    assert "Dossier 1312" in page and "1.312" not in page
