@@ -137,3 +137,15 @@ def test_concurrent_writers_make_one_unbroken_chain(world):
     assert AuditEntry.objects.count() == 90
     assert AuditEntry.objects.values("previous_hash").distinct().count() == 90  # no two entries on one link
     assert audit.first_broken_link() is None
+
+
+def test_a_change_in_the_admin_is_in_the_audit_chain(client, world):
+    client.force_login(world.functional_admin)
+    response = client.post(
+        "/beheer/organisations/municipality/add/", {"name": "Zwijndrecht", "cbs_code": "0642"}, follow=True
+    )
+    assert response.status_code == 200
+    entry = AuditEntry.objects.filter(what__startswith="admin: added municipality").get()
+    assert entry.username == world.functional_admin.username
+    assert "Zwijndrecht" in entry.what
+    assert audit.first_broken_link() is None
