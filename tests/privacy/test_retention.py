@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -220,3 +220,18 @@ def test_tampering_after_pruning_is_still_found(world, monkeypatch):
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [first_kept.pk])
     assert audit.first_broken_link().pk == following.pk
+
+
+def test_a_checkpoint_no_retention_run_recorded_is_reported(world, monkeypatch):
+    """Someone with database access removes old entries and forges a checkpoint to cover it: the chain
+    from the checkpoint holds, but no entry of the trail records that pruning, and verify_audit says so."""
+    old = _entries_at(timezone.now() - timedelta(days=30), 3, world.team_worker, monkeypatch)
+    audit.record(world.team_worker, AuditAction.READ, "case 9")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE id <= %s", [old[-1].pk])
+    AuditCheckpoint.objects.create(
+        removed_through=old[-1].pk, anchor_hash=old[-1].hash, removed_count=3, removed_before=timezone.now()
+    )
+    assert audit.first_broken_link() is None
+    with pytest.raises(CommandError, match="no entry of the trail records"):
+        call_command("verify_audit")

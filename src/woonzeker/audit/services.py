@@ -108,6 +108,20 @@ def first_broken_link():
     return None
 
 
+def unrecorded_checkpoint():
+    """The latest checkpoint when no kept entry records the pruning that made it, else None.
+
+    Retention writes an entry naming the anchor right after it prunes; that entry is in the chain,
+    so a checkpoint forged (or altered) to hide removed entries has no such entry behind it."""
+    checkpoint = latest_checkpoint()
+    if checkpoint is None:
+        return None
+    recorded = AuditEntry.objects.filter(
+        pk__gt=checkpoint.removed_through, reason__contains=f"anchor {checkpoint.anchor_hash}"
+    ).exists()
+    return None if recorded else checkpoint
+
+
 def prune_before(moment):
     """Remove the audit entries written before ``moment`` (the retention term) and leave a checkpoint.
 
