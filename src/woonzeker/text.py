@@ -52,9 +52,6 @@ class PlainTextValidator:
         if character is not None:
             raise ValidationError(refused_character_message(character), code="control_character")
 
-    def __eq__(self, other):
-        return isinstance(other, PlainTextValidator) and other.multiline == self.multiline
-
 
 def normalise(value):
     """One form for one text: composed (NFC), so "é" typed two ways is stored, searched and shown alike."""

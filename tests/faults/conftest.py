@@ -11,10 +11,11 @@ import pytest
 from django.db import connection
 
 from tests.faults.processes import manage, seed
+from woonzeker.ledgers.parsing import REQUIRED_COLUMNS
 
 ROWS = 3000
 IN_ARREARS = 300  # every tenth tenancy owes more than a month's rent
-HEADER = "peildatum;contractnummer;huurder_naam;straat;huisnummer;postcode;woonplaats;maandhuur;achterstand"
+HEADER = ";".join(REQUIRED_COLUMNS)  # the contract's columns, in its order
 
 COUNT = (
     "import json; from woonzeker.tenancies.models import Tenancy; from woonzeker.cases.models import Case, CaseEvent;"

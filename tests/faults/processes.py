@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -66,9 +67,9 @@ class ThrowAwayCluster:
         self.data = self.directory / "data"
         self.url = f"postgres://postgres@127.0.0.1:{self.port}/woonzeker"
 
-    def _as_postgres(self, *command):
+    def _as_postgres(self, *command, check=True):
         prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        return subprocess.run([*prefix, *command], capture_output=True, text=True, check=True)
+        return subprocess.run([*prefix, *command], capture_output=True, text=True, check=check)
 
     def create(self):
         if os.geteuid() == 0:
@@ -93,11 +94,7 @@ class ThrowAwayCluster:
         self._as_postgres(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
 
     def destroy(self):
-        subprocess.run(
-            ["runuser", "-u", "postgres", "--"] * (os.geteuid() == 0)
-            + [str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
-            capture_output=True,
-        )
+        self._as_postgres(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop", check=False)
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
@@ -176,7 +173,7 @@ class ProductionServer:
         headers = dict(headers or {})
         if body is not None:
             if form:
-                data = "&".join(f"{k}={urllib.request.quote(str(v))}" for k, v in body.items()).encode()
+                data = urllib.parse.urlencode(body).encode()
                 headers["Content-Type"] = "application/x-www-form-urlencoded"
             else:
                 data = json.dumps(body).encode()

