@@ -1,5 +1,6 @@
 """The REST API: tokens with scopes, the same visibility and moves as the pages, problem details."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from tests.factories import UserFactory, give_consent
 from woonzeker.api.models import ApiToken, Scope
 from woonzeker.audit.models import AuditEntry
 from woonzeker.cases.constants import State
+from woonzeker.cases.models import Case
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,6 +71,25 @@ def test_list_shows_the_organisations_own_cases_and_filters(world, make_case):
     assert client_for(world.other_corporation_worker).get("/api/v1/cases/").json()["results"] == []
     entry = AuditEntry.objects.filter(what="API case list").first()
     assert sorted(entry.case_ids) == sorted(case["id"] for case in results)
+
+
+@pytest.mark.parametrize(
+    "state", [State.SIGNAL, State.RESOLVED_BEFORE_REFERRAL, State.REFERRED, State.FEEDBACK_SENT, State.CARE_TRAJECTORY]
+)
+def test_each_listed_case_reads_as_its_serializer_describes_it(world, make_case, state):
+    # The list builds its rows from plain values (fast); the schema is CaseSerializer's: they must agree.
+    from rest_framework.renderers import JSONRenderer
+
+    from woonzeker.api.serializers import CaseSerializer
+
+    case = make_case(state, established_days_ago=20)
+    case.tenancy.house_number_suffix = "bis"
+    case.tenancy.save()
+    listed = client_for(world.corporation_worker).get("/api/v1/cases/").json()["results"]
+    fresh = Case.objects.select_related("tenancy", "corporation", "social_team", "municipality").get(pk=case.pk)
+    expected = json.loads(JSONRenderer().render(CaseSerializer(fresh).data))
+    assert listed == [expected]
+    assert list(listed[0]) == CaseSerializer.Meta.fields
 
 
 def test_bad_filter_is_a_field_error(world):
@@ -177,14 +198,23 @@ def test_a_team_cannot_send_a_ledger(world):
     assert client_for(world.team_worker).post("/api/v1/ledgers/", {}, format="multipart").status_code == 403
 
 
-def test_rate_limit_per_token(world, settings):
+def test_rate_limit_per_token(world, settings, monkeypatch):
     from django.core.cache import cache
+
+    from woonzeker.api.permissions import TokenRateThrottle
 
     cache.clear()
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "3/minute"}}
+    clock = [6000.0 + 15]  # a quarter into a minute
+    monkeypatch.setattr(TokenRateThrottle, "timer", lambda self: clock[0])
     api = client_for(world.corporation_worker)
-    statuses = [api.get("/api/v1/cases/").status_code for _ in range(4)]
-    assert statuses == [200, 200, 200, 429]
+    responses = [api.get("/api/v1/cases/") for _ in range(4)]
+    assert [r.status_code for r in responses] == [200, 200, 200, 429]
+    assert responses[-1]["Retry-After"] == "45"
+    other = client_for(world.team_worker)  # another token has its own count
+    assert other.get("/api/v1/cases/").status_code == 200
+    clock[0] += 45  # the next minute
+    assert api.get("/api/v1/cases/").status_code == 200
     cache.clear()
 
 

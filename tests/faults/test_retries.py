@@ -117,6 +117,15 @@ def test_an_unusable_key_is_a_field_error(world, today):
     assert not Case.objects.exists()
 
 
+@pytest.mark.parametrize("body", [1.5, [1, 2], "text", None])
+def test_a_body_that_is_not_an_object_is_a_clear_error_with_a_key_too(world, body):
+    # Found by schemathesis: the key's fingerprint read such a body as an object and failed with a 500.
+    api = client_for(world.corporation_worker)
+    response = api.post("/api/v1/cases/signals/", body, format="json", HTTP_IDEMPOTENCY_KEY="odd-body")
+    assert response.status_code == 400
+    assert not Case.objects.exists()
+
+
 def test_keys_are_forgotten_after_a_day(world, today):
     api = client_for(world.corporation_worker)
     api.post("/api/v1/cases/signals/", new_signal(world, today), format="json", HTTP_IDEMPOTENCY_KEY="k-4")

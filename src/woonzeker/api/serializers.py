@@ -6,22 +6,18 @@ from woonzeker.accounts.authorization import may_read_feedback_summary, shown_bs
 from woonzeker.cases.constants import CorporationDecision, Outcome, Resolution
 from woonzeker.cases.deadlines import deadlines_of
 from woonzeker.cases.models import Case
+from woonzeker.tenancies.models import format_address
 
 
 @extend_schema_field(OpenApiTypes.STR)
 class RelatedCode(serializers.Field):
-    """The code of a related organisation or municipality: from the queryset's annotation
-    ``<relation>_<slug>`` when it has one (the list joins it in SQL instead of building an object
-    per row), else from the related object."""
+    """The code of a related organisation or municipality (None when there is none)."""
 
     def __init__(self, slug, **kwargs):
         self.slug = slug
         super().__init__(read_only=True, **kwargs)
 
     def get_attribute(self, case):
-        annotated = f"{self.field_name}_{self.slug}"
-        if annotated in case.__dict__:
-            return case.__dict__[annotated]
         related = getattr(case, self.field_name)
         return getattr(related, self.slug) if related is not None else None
 
@@ -69,6 +65,64 @@ class CaseSerializer(serializers.ModelSerializer):
             "resolution",
         ]
         read_only_fields = fields
+
+
+#: The list's columns: the response's key and where ``values()`` reads it; the address follows from five.
+LIST_VALUES = {
+    "id": "id",
+    "version": "version",
+    "state": "state",
+    "source": "source",
+    "corporation": "corporation__code",
+    "social_team": "social_team__code",
+    "municipality": "municipality__cbs_code",
+    "contract_number": "tenancy__contract_number",
+    "tenant_name": "tenancy__tenant_name",
+    "established_on": "established_on",
+    "arrears_amount": "arrears_amount",
+    "referral_due_on": "referral_due_on",
+    "referred_on": "referred_on",
+    "feedback_due_on": "feedback_due_on",
+    "feedback_sent_on": "feedback_sent_on",
+    "corporation_decision": "corporation_decision",
+    "trajectory_started_on": "trajectory_started_on",
+    "closed_on": "closed_on",
+    "outcome": "outcome",
+    "resolution": "resolution",
+}
+ADDRESS_VALUES = (
+    "tenancy__street",
+    "tenancy__house_number",
+    "tenancy__house_number_suffix",
+    "tenancy__postcode",
+    "tenancy__town",
+)
+
+
+def case_list_values(cases):
+    """The queryset of the list: just the columns ``case_list_row`` needs, as plain rows."""
+    return cases.values(*LIST_VALUES.values(), *ADDRESS_VALUES)
+
+
+def case_list_row(row):
+    """One case of the list, as ``CaseSerializer`` gives it (``tests/api`` holds the two equal), built from a
+    plain row: fifty models and a thousand field objects per page cost more than the query itself."""
+    result = {key: row[column] for key, column in LIST_VALUES.items()}
+    result["address"] = format_address(*(row[column] for column in ADDRESS_VALUES))
+    for key in (
+        "established_on",
+        "referral_due_on",
+        "referred_on",
+        "feedback_due_on",
+        "feedback_sent_on",
+        "trajectory_started_on",
+        "closed_on",
+    ):
+        if result[key] is not None:
+            result[key] = result[key].isoformat()
+    if result["arrears_amount"] is not None:
+        result["arrears_amount"] = f"{result['arrears_amount']:.2f}"
+    return {key: result[key] for key in CaseSerializer.Meta.fields}
 
 
 class DeadlineSerializer(serializers.Serializer):

@@ -142,6 +142,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Statements bound and prepared on the server: a query the connection has run a few times is no
+    # longer planned again on every request (planning cost more than running the case queries).
+    # DB_PREPARE_THRESHOLD=off behind a pooler in transaction mode that cannot keep prepared statements.
+    _prepare = os.environ.get("DB_PREPARE_THRESHOLD", "5")
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": None if _prepare == "off" else int(_prepare)}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

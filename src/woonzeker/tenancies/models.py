@@ -26,6 +26,12 @@ class TenancyQuerySet(models.QuerySet):
         return self.filter(bsn_hash=keyed_hash(bsn)) if bsn else self.none()
 
 
+def format_address(street, house_number, house_number_suffix, postcode, town):
+    """One line: "Singel 12-A, 3312 AB Dordrecht"."""
+    number = f"{house_number}{'-' + house_number_suffix if house_number_suffix else ''}"
+    return f"{street} {number}, {display_postcode(postcode)} {town}"
+
+
 class Tenancy(models.Model):
     corporation = models.ForeignKey(
         "organisations.Organisation",
@@ -84,8 +90,7 @@ class Tenancy(models.Model):
 
     @property
     def address(self):
-        number = f"{self.house_number}{'-' + self.house_number_suffix if self.house_number_suffix else ''}"
-        return f"{self.street} {number}, {display_postcode(self.postcode)} {self.town}"
+        return format_address(self.street, self.house_number, self.house_number_suffix, self.postcode, self.town)
 
     def clean(self):
         if self.postcode:
