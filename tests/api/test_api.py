@@ -264,6 +264,36 @@ def test_every_party_sees_through_the_api_what_it_sees_on_its_pages(world, make_
     assert ids == {cases[name].pk for name in sees}
 
 
+@pytest.mark.parametrize("who", ["corporation_worker", "team_worker", "social_service_worker"])
+@pytest.mark.parametrize("state", [State.SIGNAL, State.FEEDBACK_SENT, State.CARE_TRAJECTORY])
+def test_a_case_in_full_reads_as_its_serializer_describes_it(world, make_case, rf, who, state):
+    # The detail is built directly from the case (fast); the schema is CaseDetailSerializer's: they must agree,
+    # the masked or full BSN, the deadlines and the feedback included.
+    from rest_framework.renderers import JSONRenderer
+
+    from woonzeker.api.serializers import CaseDetailSerializer
+    from woonzeker.cases import services
+
+    case = make_case(state, bsn="111222333")
+    if state == State.CARE_TRAJECTORY:
+        give_consent(world.team_worker, case)
+        services.request_involvement(world.team_worker, case, organisation=world.social_service)
+    user = getattr(world, who)
+    response = client_for(user).get(f"/api/v1/cases/{case.pk}/")
+    if response.status_code == 404:  # not this party's case
+        return
+    request = rf.get("/")
+    request.user = user
+    fresh = Case.objects.select_related("tenancy", "corporation", "social_team", "municipality", "covenant").get(
+        pk=case.pk
+    )
+    context = {"request": request, "today": timezone.localdate()}
+    expected = json.loads(JSONRenderer().render(CaseDetailSerializer(fresh, context=context).data))
+    assert response.json() == expected
+    assert list(expected) == CaseDetailSerializer.Meta.fields
+    assert expected["bsn"] == ("111222333" if who == "social_service_worker" else "*****2333")
+
+
 def test_last_use_is_kept_to_the_minute_not_written_per_request(world):
     token, key = ApiToken.issue(user=world.corporation_worker, name="x", scopes=[Scope.CASES_READ])
     api = APIClient()

@@ -20,6 +20,7 @@ from woonzeker.api.serializers import (
     CaseSerializer,
     LedgerImportSerializer,
     LedgerUploadSerializer,
+    case_detail,
     case_list_row,
     case_list_values,
 )
@@ -93,9 +94,6 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_serializer_class(self):
         return CaseDetailSerializer if self.action in ("retrieve", "move") else CaseSerializer
 
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "today": timezone.localdate()}
-
     @extend_schema(
         parameters=[
             OpenApiParameter("state", str, enum=State.values),
@@ -111,10 +109,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
         return self.get_paginated_response(rows)
 
+    @extend_schema(responses={200: CaseDetailSerializer})
     def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
+        data = case_detail(self.get_object(), request.user, timezone.localdate())
         audit.record(request.user, AuditAction.READ, f"API case {kwargs['pk']}", cases=[kwargs["pk"]], request=request)
-        return response
+        return Response(data)
 
     @extend_schema(
         request=inline_serializer("MoveFields", fields={"field": serializers.CharField(required=False)}),
@@ -141,7 +140,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 request.user, AuditAction.CHANGE, f"API case {case.pk}: {move}", cases=[case.pk], request=request
             )
         case = self.get_queryset().get(pk=case.pk)  # afresh, with its codes as they are now
-        return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data)
+        return Response(case_detail(case, request.user, timezone.localdate()))
 
     @extend_schema(
         request=inline_serializer(
@@ -180,8 +179,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 cases=[case.pk],
                 request=request,
             )
-        data = CaseDetailSerializer(case, context=self.get_serializer_context()).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        return Response(case_detail(case, request.user, timezone.localdate()), status=status.HTTP_201_CREATED)
 
 
 def _form_data(data):
