@@ -57,6 +57,14 @@ def force_login_passes_the_second_factor(request, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Each test starts with its tokens' request counts at zero (token ids repeat between tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def english_messages():
     """Services' messages in English in unit tests; pages are tested in Dutch through the client."""
     with translation.override("en"):
