@@ -29,7 +29,7 @@ from woonzeker.audit.models import AuditAction
 from woonzeker.cases.constants import State
 from woonzeker.cases.deadlines import DeadlineState
 from woonzeker.cases.forms import MOVE_FORMS, NewSignalForm
-from woonzeker.cases.selectors import deadline_filter, with_open_deadline
+from woonzeker.cases.selectors import case_in_full, deadline_filter, with_open_deadline
 from woonzeker.cases.workflow import MOVES
 from woonzeker.ledgers.importing import import_ledger
 from woonzeker.ledgers.models import ImportChannel, ImportStatus
@@ -111,7 +111,10 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(responses={200: CaseDetailSerializer})
     def retrieve(self, request, *args, **kwargs):
-        data = case_detail(self.get_object(), request.user, timezone.localdate())
+        case = case_in_full(request.user, kwargs["pk"])
+        if case is None:
+            raise NotFound
+        data = case_detail(case, request.user, timezone.localdate())
         audit.record(request.user, AuditAction.READ, f"API case {kwargs['pk']}", cases=[kwargs["pk"]], request=request)
         return Response(data)
 

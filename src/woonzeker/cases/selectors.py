@@ -2,15 +2,18 @@
 
 from datetime import timedelta
 
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import models
 from django.db.models import Count, F, Q, Value, When
 from stdnum.nl import bsn as nl_bsn
 
+from woonzeker.accounts.authorization import visible_cases
 from woonzeker.cases.constants import OPEN_STATES, State
 from woonzeker.cases.deadlines import DeadlineState
 from woonzeker.cases.models import Case
 from woonzeker.covenants.models import Covenant
 from woonzeker.crypto import keyed_hash
+from woonzeker.joined import Joined
 from woonzeker.organisations.models import OrganisationKind
 
 
@@ -114,3 +117,18 @@ def queue_counts(cases, today):
         overdue=Count("pk", filter=deadline_filter(DeadlineState.OVERDUE, today)),
         due_soon=Count("pk", filter=deadline_filter(DeadlineState.DUE_SOON, today)),
     )
+
+
+#: A case with what its full view shows: tenancy, parties, covenant and analysis (``woonzeker.joined``).
+CASE_IN_FULL = Joined(Case, "tenancy", "corporation", "social_team", "municipality", "covenant", "analysis")
+
+
+def case_in_full(user, pk):
+    """Case ``pk`` with its tenancy, parties, covenant and analysis loaded, if ``user`` may see it; else None.
+
+    Whether the user may see it is ``visible_cases``'s to say, as a subquery of the one statement."""
+    try:
+        scope, params = visible_cases(user).filter(pk=pk).values("pk").query.sql_with_params()
+    except (EmptyResultSet, ValidationError, TypeError, ValueError):  # none visible, or not a case number
+        return None
+    return CASE_IN_FULL.first(f"t0.id IN ({scope})", params)
