@@ -19,6 +19,8 @@ from woonzeker.ledgers.staging import TABLE as STAGING
 from woonzeker.ledgers.staging import is_postgresql
 from woonzeker.tenancies.models import Tenancy
 
+#: When the tenancy upsert wrote more rows than this, the table's statistics are refreshed before the rules run.
+ANALYZE_AFTER_ROWS = 10_000
 TENANCY = Tenancy._meta.db_table
 SNAPSHOT = TenancySnapshot._meta.db_table
 CASE = Case._meta.db_table
@@ -115,6 +117,11 @@ def upsert_tenancies(context):
         """,
         context,
     )
+    if is_postgresql() and inserted + updated > ANALYZE_AFTER_ROWS:
+        # The planner's statistics still describe the table before this file (its own uncommitted rows
+        # included, they would be refreshed only after the commit): with "a handful of tenancies" the
+        # snapshot and rule statements below would join millions of rows by nested loops.
+        _execute(f"ANALYZE {TENANCY}", context)
     return updated + inserted
 
 
