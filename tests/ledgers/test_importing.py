@@ -340,3 +340,60 @@ def test_a_refused_bsn_is_reported_masked(world, tmp_path, today):
     assert record.status == ImportStatus.REFUSED
     assert "123456789" not in json.dumps(record.report)
     assert "*****6789" in json.dumps(record.report)
+
+
+def contact_ledger(tmp_path, day, rows):
+    """A CSV ledger with contact columns; each row is (contract, street, phone, email, birth date)."""
+    lines = [HEADER + ";telefoon;email;geboortedatum"]
+    lines += [
+        f"{day:%Y-%m-%d};{c};Huurder {c};{street};1;3311AB;Dordrecht;650,00;0;nee;{phone};{email};{born}"
+        for c, street, phone, email, born in rows
+    ]
+    path = tmp_path / f"contact-{day:%Y%m%d}.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_later_ledger_replaces_details_and_keeps_contact_details_it_leaves_empty(world, tmp_path, today):
+    first = [
+        ("K", "Voorstraat", "078-1111111", "k@example.nl", "1970-01-31"),
+        ("R", "Voorstraat", "078-2222222", "r@example.nl", "1980-02-29"),
+        ("U", "Voorstraat", "078-3333333", "u@example.nl", "1990-03-31"),
+    ]
+    later = [
+        ("K", "Wijnstraat", "", "", ""),  # only the street changes; the contact details are left empty
+        ("R", "Voorstraat", "078-9999999", "nieuw@example.nl", "1981-01-01"),
+        ("U", "Voorstraat", "078-3333333", "u@example.nl", "1990-03-31"),
+        ("V", "Voorstraat", "", "", ""),  # new
+    ]
+    run(world, contact_ledger(tmp_path, today - timedelta(days=30), first))
+    record = run(world, contact_ledger(tmp_path, today, later))
+
+    assert record.status == ImportStatus.IMPORTED, record.report
+    details = {
+        t.contract_number: (t.street, t.phone, t.email, t.birth_date and t.birth_date.isoformat())
+        for t in Tenancy.objects.filter(corporation=world.corporation)
+    }
+    assert details == {
+        "K": ("Wijnstraat", "078-1111111", "k@example.nl", "1970-01-31"),
+        "R": ("Voorstraat", "078-9999999", "nieuw@example.nl", "1981-01-01"),
+        "U": ("Voorstraat", "078-3333333", "u@example.nl", "1990-03-31"),
+        "V": ("Voorstraat", "", "", None),
+    }
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="xmin and xmax are PostgreSQL's")
+def test_a_later_ledger_leaves_unchanged_tenancies_unwritten(world, tmp_path, today):
+    def versions():
+        with connection.cursor() as cursor:
+            # xmin changes when a row is rewritten, xmax when it is locked (a lock too is written to the page)
+            cursor.execute("SELECT contract_number, xmin::text, xmax::text FROM tenancies_tenancy")
+            return {contract: (written, locked) for contract, written, locked in cursor.fetchall()}
+
+    run(world, ledger(tmp_path, today - timedelta(days=30), [("A", "0"), ("B", "0")]))
+    before = versions()
+    run(world, ledger(tmp_path, today, [("A", "100"), ("B", "0", "700,00", "nee", "3311AB")]))
+    after = versions()
+
+    assert after["A"] == before["A"]  # only its arrears changed: a snapshot, not the tenancy
+    assert after["B"][0] != before["B"][0]  # its rent changed

@@ -649,3 +649,93 @@ def test_any_text_is_a_date_or_invalid(text):
         parse_date(text)
     except InvalidValue as exc:
         assert exc.message
+
+
+# The fast reader of valid text rows: it only skips work, never decides differently.
+
+# Per column: values that are fine, and values that are wrong or unusual in every way the checked path knows.
+FINE = {
+    "peildatum": ["2025-03-31", "31-03-2025", " 2025-3-1 "],
+    "contractnummer": ["C-1", " C-3", "C" * 50, "Ç-1", "C\u00a0é"],
+    "huurder_naam": ["J. de Vries", "Yılmaz", "e\u0301", "x" * 200],
+    "straat": ["Voorstraat", "s" * 200],
+    "huisnummer": ["12", "012", " 7 "],
+    "postcode": ["3311 GR", "3311gr"],
+    "woonplaats": ["Dordrecht", "w" * 100],
+    "maandhuur": ["712,50", "€ 712.5", "1.425,00", "999999,99"],
+    "achterstand": ["0", "0,00", "1.425,00", "999999,99"],
+    "huisnummer_toevoeging": ["", "A", "bis"],
+    "gemeente": ["", "Dordrecht", "0505"],
+    "betalingsregeling": ["", "ja", "NEE", "1"],
+    "telefoon": ["", "078-1234567"],
+    "email": ["", "jan@example.nl"],
+    "bsn": ["", "111222333", "111 222 333", "11122233"],
+    "geboortedatum": ["", "1970-01-31", "31-01-1970"],
+}
+WRONG = {
+    "peildatum": ["", "2025-02-30", "0001-01-01", "31/03/2025", "2025-04-01"],
+    "contractnummer": ["", "C" * 51, "C\u202e1", "C\u20281"],
+    "huurder_naam": ["", "x" * 201, "a\tb", "a\u2028b", "\x00"],
+    "straat": ["", "s" * 201],
+    "huisnummer": ["0", "12A", "", "1" * 11, "٣"],
+    "postcode": ["3311", "3311 SS", ""],
+    "woonplaats": ["", "w" * 101],
+    "maandhuur": ["0,00", "-1", "1000000", "1.234", "zeven", ""],
+    "achterstand": ["-0,01", "1000000,00", "12,345", ""],
+    "huisnummer_toevoeging": ["bis-bis-bis", "a\x1b"],
+    "gemeente": ["g" * 101],
+    "betalingsregeling": ["misschien"],
+    "telefoon": ["t" * 31],
+    "email": ["jan@", "e" * 255],
+    "bsn": ["123456789", "000000000", "１１１２２２３３３", "1112223330"],
+    "geboortedatum": ["1970-13-01", "1800-01-01"],
+}
+ALL_COLUMNS = [*parsing.REQUIRED_COLUMNS, *parsing.OPTIONAL_COLUMNS]
+
+
+def checked(number, cells, columns, width):
+    """The checked path's LedgerRow for one row on its own, or its errors."""
+    report = ParseReport()
+    result = parsing._check_row(parsing._Row(number, cells, columns, width, report), {}, set(), report)
+    return result, report.errors
+
+
+# A header in any order with some optional columns left out; a row of fine cells, up to two of them made wrong,
+# perhaps with cells past the header.
+ROW_CASES = st.permutations(ALL_COLUMNS).flatmap(
+    lambda order: st.tuples(
+        st.just(order),
+        st.integers(min_value=len(parsing.REQUIRED_COLUMNS), max_value=len(ALL_COLUMNS)),
+        st.tuples(*(st.sampled_from(FINE[column]) for column in order)),
+        st.dictionaries(st.sampled_from(order), st.sampled_from(range(6)), max_size=2),
+        st.sampled_from([[], [""], [" "], ["extra"]]),
+    )
+)
+
+
+@given(ROW_CASES)
+def test_the_fast_reader_agrees_with_the_checked_path(case):
+    order, kept, fine, wrong, extra = case
+    header = [column for column in order if column in parsing.REQUIRED_COLUMNS or order.index(column) < kept]
+    columns, width = parsing._read_header(header, 1, ParseReport())
+    values = dict(zip(order, fine, strict=True))
+    values |= {column: WRONG[column][pick % len(WRONG[column])] for column, pick in wrong.items()}
+    cells = [values[column] for column in header] + extra
+    fast = parsing._fast_reader(columns, width)(2, list(cells))
+    result, errors = checked(2, list(cells), columns, width)
+    if fast is not None:
+        assert errors == []
+        assert fast == result
+        assert type(fast) is LedgerRow
+
+
+def test_the_fast_reader_reads_ordinary_rows_and_leaves_workbook_cells_to_the_checked_path():
+    header = [*HEADER, "email", "geboortedatum", "telefoon"]
+    columns, width = parsing._read_header(header, 1, ParseReport())
+    read = parsing._fast_reader(columns, width)
+    ordinary = row(bsn="111222333", email="jan@example.nl", geboortedatum="1970-01-31", telefoon="078-1234567")
+    cells = [ordinary.get(column, "") for column in header]
+
+    assert read(2, list(cells)) == checked(2, list(cells), columns, width)[0]
+    assert read(2, cells[:-3]) is not None  # the optional cells at the end left out
+    assert read(2, [*cells[:8], 712.5, *cells[9:]]) is None  # a workbook's number

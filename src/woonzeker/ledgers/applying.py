@@ -19,6 +19,8 @@ from woonzeker.ledgers.staging import TABLE as STAGING
 from woonzeker.ledgers.staging import is_postgresql
 from woonzeker.tenancies.models import Tenancy
 
+#: When the tenancy upsert wrote more rows than this, the table's statistics are refreshed before the rules run.
+ANALYZE_AFTER_ROWS = 10_000
 TENANCY = Tenancy._meta.db_table
 SNAPSHOT = TenancySnapshot._meta.db_table
 CASE = Case._meta.db_table
@@ -62,6 +64,11 @@ def upsert_tenancies(context):
 
     Optional contact details that a later file leaves empty keep their earlier value. The BSN arrives
     encrypted and hashed (``importing._records``).
+
+    Two statements: an ``UPDATE`` of the tenancies whose details differ, then an ``INSERT`` of those not
+    there yet. One ``INSERT … ON CONFLICT DO UPDATE … WHERE`` would lock (and so write) every tenancy in
+    the file, changed or not. The insert keeps its ``ON CONFLICT`` for a tenancy registered by someone
+    else in between (``tenancies.services.register_tenancy``), which is then updated like the others.
     """
     replaced = [
         "tenant_name",
@@ -75,24 +82,47 @@ def upsert_tenancies(context):
     ]
     kept_when_empty = ["phone", "email", "bsn_hash"]
     columns = replaced + kept_when_empty + ["bsn", "birth_date"]
-    updates = [f"{c} = excluded.{c}" for c in replaced]
-    updates += [f"{c} = COALESCE(NULLIF(excluded.{c}, ''), {TENANCY}.{c})" for c in kept_when_empty]
-    # The BSN is compared by its hash: its ciphertext differs on every encryption (a random nonce), so the
-    # stored one is kept while the number is the same.
-    updates.append(
-        f"bsn = CASE WHEN excluded.bsn_hash IN ('', {TENANCY}.bsn_hash) THEN {TENANCY}.bsn ELSE excluded.bsn END"
-    )
-    updates.append(f"birth_date = COALESCE(excluded.birth_date, {TENANCY}.birth_date)")
-    changed = " OR ".join(_differs(f"{TENANCY}.{c}", f"excluded.{c}") for c in replaced + kept_when_empty)
-    return _execute(
+
+    def updates(new, old):
+        """SET assignments from the staged row ``new`` onto the stored ``old``, and the condition they change it."""
+        assignments = [f"{c} = {new}.{c}" for c in replaced]
+        assignments += [f"{c} = COALESCE(NULLIF({new}.{c}, ''), {old}.{c})" for c in kept_when_empty]
+        # The BSN is compared by its hash: its ciphertext differs on every encryption (a random nonce), so the
+        # stored one is kept while the number is the same.
+        assignments.append(f"bsn = CASE WHEN {new}.bsn_hash IN ('', {old}.bsn_hash) THEN {old}.bsn ELSE {new}.bsn END")
+        assignments.append(f"birth_date = COALESCE({new}.birth_date, {old}.birth_date)")
+        changed = " OR ".join(_differs(f"{old}.{c}", f"{new}.{c}") for c in replaced + kept_when_empty)
+        return ", ".join(assignments), changed
+
+    assignments, changed = updates("s", TENANCY)
+    updated = _execute(
         f"""
-        INSERT INTO {TENANCY} (corporation_id, contract_number, {", ".join(columns)})
-        SELECT %(corporation)s, contract_number, {", ".join(columns)} FROM {STAGING} WHERE true
-        ON CONFLICT (corporation_id, contract_number) WHERE NOT (contract_number = '')
-        DO UPDATE SET {", ".join(updates)} WHERE {changed}
+        UPDATE {TENANCY} SET {assignments}
+        FROM {STAGING} s
+        WHERE {TENANCY}.corporation_id = %(corporation)s AND {TENANCY}.contract_number = s.contract_number
+          AND NOT ({TENANCY}.contract_number = '') AND ({changed})
         """,
         context,
     )
+    assignments, changed = updates("excluded", TENANCY)
+    inserted = _execute(
+        f"""
+        INSERT INTO {TENANCY} (corporation_id, contract_number, {", ".join(columns)})
+        SELECT %(corporation)s, s.contract_number, {", ".join(f"s.{c}" for c in columns)} FROM {STAGING} s
+        WHERE NOT EXISTS (
+            SELECT 1 FROM {TENANCY} t WHERE t.corporation_id = %(corporation)s
+            AND t.contract_number = s.contract_number AND NOT (t.contract_number = ''))
+        ON CONFLICT (corporation_id, contract_number) WHERE NOT (contract_number = '')
+        DO UPDATE SET {assignments} WHERE {changed}
+        """,
+        context,
+    )
+    if is_postgresql() and inserted + updated > ANALYZE_AFTER_ROWS:
+        # The planner's statistics still describe the table before this file (its own uncommitted rows
+        # included, they would be refreshed only after the commit): with "a handful of tenancies" the
+        # snapshot and rule statements below would join millions of rows by nested loops.
+        _execute(f"ANALYZE {TENANCY}", context)
+    return updated + inserted
 
 
 def record_snapshots(context):

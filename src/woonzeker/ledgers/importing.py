@@ -126,39 +126,25 @@ def _records(rows, report, resolver):
     """Staging tuples for the valid rows; the municipality of each row is resolved on the way (in memory),
     and its BSN encrypted and hashed, so that only ciphertext and hash reach the database."""
     encrypt, hash_bsn = crypto.encrypter(), crypto.hasher()
+    resolve = resolver.resolve
     die_halfway = faults.armed("staging")
     for row in rows:
-        if die_halfway and row.row_number == 1000:
+        (number, _date, contract, name, street, house_number, suffix, postcode, town, municipality,
+         rent, arrears, arrangement, phone, email, bsn, birth_date) = row  # fmt: skip
+        if die_halfway and number == 1000:
             faults.fault_point("staging")
         try:
-            municipality_id = resolver.resolve(row.municipality, row.postcode)
+            municipality_id = resolve(municipality, postcode)
         except InvalidValue as invalid:
-            column = "gemeente" if row.municipality else "postcode"
+            column = "gemeente" if municipality else "postcode"
             report.add_error(
-                LedgerError(
-                    row=row.row_number, column=column, value=row.municipality or row.postcode, message=invalid.message
-                )
+                LedgerError(row=number, column=column, value=municipality or postcode, message=invalid.message)
             )
             continue
         yield (
-            row.row_number,
-            row.contract_number,
-            row.tenant_name,
-            row.street,
-            row.house_number,
-            row.house_number_suffix,
-            row.postcode,
-            row.town,
-            municipality_id,
-            row.monthly_rent,
-            row.arrears,
-            row.payment_arrangement,
-            row.phone,
-            row.email,
-            encrypt(row.bsn),
-            hash_bsn(row.bsn),
-            row.birth_date,
-        )
+            number, contract, name, street, house_number, suffix, postcode, town, municipality_id, rent, arrears,
+            arrangement, phone, email, encrypt(bsn), hash_bsn(bsn), birth_date,
+        )  # fmt: skip
 
 
 def _date_problem(corporation, reference_date):

@@ -74,7 +74,8 @@ class LedgerImport(models.Model):
 class TenancySnapshot(models.Model):
     """A tenancy's rent and arrears on one reference date, as one ledger said."""
 
-    tenancy = models.ForeignKey("tenancies.Tenancy", on_delete=models.CASCADE, related_name="snapshots")
+    # No index of its own: the unique constraint on (tenancy, reference_date) serves every look-up by tenancy.
+    tenancy = models.ForeignKey("tenancies.Tenancy", on_delete=models.CASCADE, related_name="snapshots", db_index=False)
     ledger_import = models.ForeignKey(LedgerImport, on_delete=models.CASCADE, related_name="snapshots")
     reference_date = models.DateField(_("reference date"))
     monthly_rent = models.DecimalField(_("monthly rent"), max_digits=8, decimal_places=2)

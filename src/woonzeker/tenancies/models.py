@@ -57,7 +57,7 @@ class Tenancy(models.Model):
     email = models.EmailField(_("e-mail address"), blank=True)
     # Encrypted at rest; found through bsn_hash (woonzeker/crypto.py); shown masked (accounts.authorization.shown_bsn).
     bsn = EncryptedCharField(_("BSN"), blank=True, validators=[validate_bsn], hash_field="bsn_hash")
-    bsn_hash = models.CharField(_("BSN (keyed hash)"), max_length=64, blank=True, db_index=True, editable=False)
+    bsn_hash = models.CharField(_("BSN (keyed hash)"), max_length=64, blank=True, editable=False)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     # Set when the retention terms removed the personal data above (``privacy.retention``).
     anonymised_on = models.DateField(_("anonymised on"), null=True, blank=True)
@@ -78,7 +78,12 @@ class Tenancy(models.Model):
                 name="tenancy_rent_not_negative",
             ),
         ]
-        indexes = [models.Index(fields=["postcode", "house_number"])]
+        indexes = [
+            models.Index(fields=["postcode", "house_number"]),
+            # Looked up by equality only: a plain index, not db_index=True, which on PostgreSQL adds a second
+            # one for LIKE (varchar_pattern_ops) that a hash never needs and every ledger import must fill.
+            models.Index(fields=["bsn_hash"], name="tenancy_bsn_hash"),
+        ]
 
     def __str__(self):
         return f"{self.tenant_name}, {self.address}"
