@@ -307,7 +307,9 @@ def main():
     WORK.mkdir(parents=True, exist_ok=True)
     ensure_data_set()
     environment = prepare_users()
-    workers, threads = os.environ.get("WEB_WORKERS", "2"), os.environ.get("WEB_THREADS", "4")
+    # As gunicorn.conf.py reads them.
+    workers = os.environ.get("WEB_WORKERS", str((os.cpu_count() or 1) + 1))
+    threads = os.environ.get("WEB_THREADS", "2")
     print(
         f"gunicorn: {workers} workers x {threads} threads on 127.0.0.1:{PORT}; locust: {SECONDS} s per run",
         flush=True,
