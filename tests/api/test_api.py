@@ -92,6 +92,23 @@ def test_each_listed_case_reads_as_its_serializer_describes_it(world, make_case,
     assert list(listed[0]) == CaseSerializer.Meta.fields
 
 
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("colour=red", "colour"),
+        ("state=", "state"),
+        ("deadline_state=soon", "deadline_state"),
+        ("established_to=31-03-2026", "established_to"),
+        ("page=0", "page"),
+        ("page=%D9%A1", "page"),  # an Arabic-Indic digit one: a digit, but not a page number
+    ],
+)
+def test_every_bad_list_parameter_is_a_field_error(world, query, field):
+    response = client_for(world.corporation_worker).get(f"/api/v1/cases/?{query}")
+    assert response.status_code == 400
+    assert [error["field"] for error in response.json()["errors"]] == [field]
+
+
 def test_bad_filter_is_a_field_error(world):
     response = client_for(world.corporation_worker).get("/api/v1/cases/?state=lost&established_from=gisteren")
     assert response.status_code == 400
