@@ -137,9 +137,7 @@ def key_of(stored):
 
 def keyed_hash(text):
     """HMAC-SHA256 of ``text`` with the hash key, in hex; '' for ''. Equal texts give equal hashes."""
-    if not text:
-        return ""
-    return hmac.new(_hash_key(settings.BSN_HASH_KEY), text.encode(), hashlib.sha256).hexdigest()
+    return hasher()(text)
 
 
 def hasher():

@@ -78,8 +78,6 @@ class Joined:
             if parent is None or objects[parent] is None:
                 continue
             relation.set_cached_value(objects[parent], instance)  # the parent's case.tenancy, case.analysis
-            if instance is not None:
-                back = relation.field if not relation.concrete else relation.remote_field
-                if not relation.concrete or relation.unique:
-                    back.set_cached_value(instance, objects[parent])
+            if instance is not None and not relation.concrete:  # and the way back: analysis.case
+                relation.field.set_cached_value(instance, objects[parent])
         return objects[0]

@@ -1,3 +1,6 @@
+from datetime import date
+from decimal import Decimal
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -107,22 +110,18 @@ def case_list_values(cases):
 def case_list_row(row):
     """One case of the list, as ``CaseSerializer`` gives it (``tests/api`` holds the two equal), built from a
     plain row: fifty models and a thousand field objects per page cost more than the query itself."""
-    result = {key: row[column] for key, column in LIST_VALUES.items()}
+    result = {key: _json_value(row[column]) for key, column in LIST_VALUES.items()}
     result["address"] = format_address(*(row[column] for column in ADDRESS_VALUES))
-    for key in (
-        "established_on",
-        "referral_due_on",
-        "referred_on",
-        "feedback_due_on",
-        "feedback_sent_on",
-        "trajectory_started_on",
-        "closed_on",
-    ):
-        if result[key] is not None:
-            result[key] = result[key].isoformat()
-    if result["arrears_amount"] is not None:
-        result["arrears_amount"] = f"{result['arrears_amount']:.2f}"
     return {key: result[key] for key in CaseSerializer.Meta.fields}
+
+
+def _json_value(value):
+    """A value as DRF renders it: dates in ISO form, amounts as text with two decimals."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return value
 
 
 def case_detail(case, user, today):
@@ -136,18 +135,22 @@ def case_detail(case, user, today):
         row[column] = value
     result = case_list_row(row)
     result["bsn"] = shown_bsn(user, case)
-    result["deadlines"] = [
+    result["deadlines"] = _deadlines(case, today)
+    result["feedback"] = _feedback(user, case)
+    return result
+
+
+def _deadlines(case, today):
+    return [
         {
             "name": deadline.name,
             "owed_by": str(deadline.owed_by) if deadline.owed_by else None,
-            "due_on": deadline.due_on.isoformat(),
-            "done_on": deadline.done_on.isoformat() if deadline.done_on else None,
+            "due_on": _json_value(deadline.due_on),
+            "done_on": _json_value(deadline.done_on),
             "state": deadline.state,
         }
         for deadline in deadlines_of(case, today)
     ]
-    result["feedback"] = _feedback(user, case)
-    return result
 
 
 def _feedback(user, case):
@@ -187,17 +190,7 @@ class CaseDetailSerializer(CaseSerializer):
 
     @extend_schema_field(DeadlineSerializer(many=True))
     def get_deadlines(self, case):
-        today = self.context["today"]
-        return [
-            {
-                "name": d.name,
-                "owed_by": str(d.owed_by) if d.owed_by else None,
-                "due_on": d.due_on,
-                "done_on": d.done_on,
-                "state": d.state,
-            }
-            for d in deadlines_of(case, today)
-        ]
+        return _deadlines(case, self.context["today"])
 
     @extend_schema_field(FeedbackSerializer(allow_null=True))
     def get_feedback(self, case):

@@ -55,10 +55,6 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def get_queryset(self):
         cases = visible_cases(self.request.user)
-        if self.action != "list":
-            cases = cases.select_related(
-                "tenancy", "corporation", "social_team", "municipality", "covenant", "analysis"
-            )
         params = self.request.query_params
         if self.action == "list":
             unknown = sorted(set(params) - LIST_PARAMETERS)
@@ -111,10 +107,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(responses={200: CaseDetailSerializer})
     def retrieve(self, request, *args, **kwargs):
-        case = case_in_full(request.user, kwargs["pk"])
-        if case is None:
-            raise NotFound
-        data = case_detail(case, request.user, timezone.localdate())
+        data = case_detail(_case(request.user, kwargs["pk"]), request.user, timezone.localdate())
         audit.record(request.user, AuditAction.READ, f"API case {kwargs['pk']}", cases=[kwargs["pk"]], request=request)
         return Response(data)
 
@@ -130,7 +123,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"], url_path=r"moves/(?P<move>[a-z_]+)")
     @idempotent
     def move(self, request, pk=None, move=None):
-        case = self.get_object()
+        case = _case(request.user, pk)
         if move not in MOVE_FORMS:
             raise NotFound(f"Unknown move: {move}.")
         check_move(request.user, MOVES[move], case)
@@ -142,7 +135,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             audit.record(
                 request.user, AuditAction.CHANGE, f"API case {case.pk}: {move}", cases=[case.pk], request=request
             )
-        case = self.get_queryset().get(pk=case.pk)  # afresh, with its codes as they are now
+        case = _case(request.user, case.pk)  # afresh, with its codes as they are now
         return Response(case_detail(case, request.user, timezone.localdate()))
 
     @extend_schema(
@@ -183,6 +176,14 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 request=request,
             )
         return Response(case_detail(case, request.user, timezone.localdate()), status=status.HTTP_201_CREATED)
+
+
+def _case(user, pk):
+    """Case ``pk`` in full if ``user`` may see it; else 404, as for a case that does not exist."""
+    case = case_in_full(user, pk)
+    if case is None:
+        raise NotFound
+    return case
 
 
 def _form_data(data):

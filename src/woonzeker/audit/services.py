@@ -58,8 +58,8 @@ def _append_in_one_statement(entry):
     hashing in the database exactly as ``AuditEntry.compute_hash`` does (the content is ASCII JSON).
 
     The head's row lock is held from that statement to its commit, so entries are still chained
-    one at a time; what is gone is the round trips in between, and, outside a caller's own
-    transaction, the wait for the disk: the commit is asynchronous (see docs/decisions.md).
+    one at a time; what is gone is the round trips in between. Outside a caller's own transaction the
+    commit waits for the disk unless ``AUDIT_SYNCHRONOUS_COMMIT`` is off (see docs/decisions.md).
     """
     entries, heads = AuditEntry._meta.db_table, AuditChainHead._meta.db_table
     fields = [AuditEntry._meta.get_field(name) for name in CONTENT_COLUMNS]

@@ -640,6 +640,15 @@ def _fast_reader(columns, width):
         p_date, p_contract, p_name, p_street, p_number, p_postcode, p_town, p_rent, p_arrears,
         p_suffix, p_municipality, p_arrangement, p_phone, p_email, p_bsn, p_birth,
     ) = (columns[name][0] if name in columns else width for name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS)  # fmt: skip
+    (
+        most_contract, most_name, most_street, most_number, most_suffix, most_town, most_municipality,
+        most_phone, most_email,
+    ) = (
+        MAX_LENGTHS[name] for name in (
+            "contractnummer", "huurder_naam", "straat", "huisnummer", "huisnummer_toevoeging", "woonplaats",
+            "gemeente", "telefoon", "email",
+        )
+    )  # fmt: skip
     padding = [""] * (width + 1)
     new_row = tuple.__new__  # LedgerRow from a tuple in field order, without its keyword-checking constructor
     dates, numbers, postcodes, amounts, yes_no = {}, {}, {}, {}, {}
@@ -673,15 +682,15 @@ def _fast_reader(columns, width):
         if not (contract and name and street and town and peildatum and house_number and postcode and rent and arrears):
             return None
         if (
-            len(contract) > 50
-            or len(name) > 200
-            or len(street) > 200
-            or len(town) > 100
-            or len(suffix) > 10
-            or len(municipality) > 100
-            or len(phone) > 30
-            or len(house_number) > 10
-            or len(email) > 254
+            len(contract) > most_contract
+            or len(name) > most_name
+            or len(street) > most_street
+            or len(town) > most_town
+            or len(suffix) > most_suffix
+            or len(municipality) > most_municipality
+            or len(phone) > most_phone
+            or len(house_number) > most_number
+            or len(email) > most_email
         ):
             return None
         shown = contract + name + street + town + suffix + municipality + phone
