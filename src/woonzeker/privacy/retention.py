@@ -20,8 +20,9 @@ nothing left to do.
 
 import logging
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 
+from dateutil.relativedelta import relativedelta
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -70,15 +71,7 @@ class RetentionResult:
 
 def months_before(day, months):
     """The same day ``months`` earlier (the last day of the month where that day does not exist)."""
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
+    return day - relativedelta(months=months)
 
 
 def expired_signals(covenant, today):
