@@ -46,9 +46,7 @@ def visible_cases(user):
         from woonzeker.cases.models import Consent, Involvement
 
         brought_in = Involvement.objects.filter(case=OuterRef("pk"), organisation_id=organisation_id)
-        consent = Consent.objects.filter(
-            case=OuterRef("pk"), withdrawn_on__isnull=True, **{Consent.FIELD_FOR_KIND[kind]: True}
-        )
+        consent = Consent.objects.in_force(kind).filter(case=OuterRef("pk"))
         return Case.objects.filter(Exists(brought_in), Exists(consent))
     if kind == Kind.SAFE_HOME:
         return Case.objects.filter(referred_by_id=organisation_id)

@@ -220,7 +220,7 @@ class WithdrawConsentForm(MoveForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consent"].queryset = self.case.consents.filter(withdrawn_on__isnull=True)
+        self.fields["consent"].queryset = self.case.consents.in_force()
 
 
 class RequestInvolvementForm(MoveForm):

@@ -219,6 +219,18 @@ class Involvement(models.Model):
         ]
 
 
+class ConsentQuerySet(models.QuerySet):
+    def in_force(self, kind=None):
+        """Consents not withdrawn; with ``kind``, those covering organisations of that kind (none for another kind).
+
+        The rule the services' access rests on (``authorization.visible_cases``)."""
+        consents = self.filter(withdrawn_on__isnull=True)
+        if kind is None:
+            return consents
+        field_name = Consent.FIELD_FOR_KIND.get(kind)
+        return consents.filter(**{field_name: True}) if field_name else consents.none()
+
+
 class Consent(models.Model):
     """The household's consent to share the case with the social service and/or the health service.
 
@@ -238,6 +250,8 @@ class Consent(models.Model):
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     withdrawn_at = models.DateTimeField(_("withdrawal recorded at"), null=True, blank=True)
+
+    objects = ConsentQuerySet.as_manager()
 
     #: The field that says whether a consent covers an organisation of this kind.
     FIELD_FOR_KIND = {"social_service": "social_service", "health_service": "health_service"}

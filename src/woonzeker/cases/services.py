@@ -411,10 +411,7 @@ def withdraw_consent(actor, case, *, consent, withdrawn_on):
 
 def consent_in_force(case, kind):
     """Whether a consent covering organisations of ``kind`` is in force for ``case``."""
-    field_name = Consent.FIELD_FOR_KIND.get(kind)
-    if field_name is None:
-        return False
-    return Consent.objects.filter(case=case, withdrawn_on__isnull=True, **{field_name: True}).exists()
+    return Consent.objects.in_force(kind).filter(case=case).exists()
 
 
 def request_involvement(actor, case, *, organisation, question="", requested_on=None):
