@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import models
 from django.db.models import Count, F, Q, Value, When
-from stdnum.nl import bsn as nl_bsn
 
 from woonzeker.accounts.authorization import visible_cases
 from woonzeker.cases.constants import OPEN_STATES, State
@@ -15,6 +14,7 @@ from woonzeker.covenants.models import Covenant
 from woonzeker.crypto import keyed_hash
 from woonzeker.joined import Joined
 from woonzeker.organisations.models import OrganisationKind
+from woonzeker.tenancies.models import typed_bsn
 
 
 def with_open_deadline(cases):
@@ -105,8 +105,8 @@ def search_filter(query):
         | Q(tenancy__postcode__startswith=compact)
         | Q(tenancy__contract_number__iexact=text)
     )
-    if nl_bsn.is_valid(compact):
-        found |= Q(tenancy__bsn_hash=keyed_hash(nl_bsn.compact(compact)))
+    if bsn := typed_bsn(text):
+        found |= Q(tenancy__bsn_hash=keyed_hash(bsn))
     return found
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from woonzeker.audit.models import AuditEntry
 from woonzeker.cases.models import Case
 from woonzeker.crypto import keyed_hash
+from woonzeker.tenancies.models import typed_bsn
 
 #: Case ids per pattern: keeps each regular expression short.
 PATTERN_CHUNK = 200
@@ -26,10 +27,9 @@ def find_people(tenancies, query):
     query = (query or "").strip()
     if not query:
         return tenancies.none()
-    digits = re.sub(r"\D", "", query)
     condition = Q(tenant_name__icontains=query) | Q(contract_number__iexact=query)
-    if len(digits) in (8, 9):
-        condition |= Q(bsn_hash=keyed_hash(digits.zfill(9)))  # the BSN is encrypted; its keyed hash finds it
+    if bsn := typed_bsn(re.sub(r"\D", "", query)):
+        condition |= Q(bsn_hash=keyed_hash(bsn))  # the BSN is encrypted; its keyed hash finds it
     return tenancies.filter(condition, anonymised_on__isnull=True).order_by("tenant_name", "pk")
 
 

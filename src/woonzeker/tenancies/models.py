@@ -20,6 +20,12 @@ def validate_bsn(value):
         raise ValidationError(_("'%(value)s' is not a valid BSN (eleven-test)."), params={"value": mask(value)})
 
 
+def typed_bsn(text):
+    """A BSN as someone types it (spaces, dots, eight digits without the leading zero) in the form it is
+    stored and hashed in; '' when the text is no valid BSN (eleven-test)."""
+    return nl_bsn.compact(text) if nl_bsn.is_valid(text) else ""
+
+
 class TenancyQuerySet(models.QuerySet):
     def with_bsn(self, bsn):
         """The tenancies of this citizen service number, found through its keyed hash."""
