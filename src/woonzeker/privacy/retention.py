@@ -171,12 +171,12 @@ def expired_ledger_households(covenant, today):
     """Households known only from rent ledgers (never a case) whose latest snapshot is older than the
     term for signals that never became a referral: their arrears never reached the covenant's threshold."""
     cutoff = months_before(today, covenant.retention_unreferred_signal_months)
-    recent = TenancySnapshot.objects.filter(tenancy=OuterRef("pk"), reference_date__gte=cutoff)
+    snapshots = TenancySnapshot.objects.filter(tenancy=OuterRef("pk"))
     return (
-        Tenancy.objects.filter(municipality__in=covenant.municipalities.all(), snapshots__isnull=False)
+        Tenancy.objects.filter(municipality__in=covenant.municipalities.all())
+        .filter(Exists(snapshots))
+        .exclude(Exists(snapshots.filter(reference_date__gte=cutoff)))
         .exclude(Exists(Case.objects.filter(tenancy=OuterRef("pk"))))
-        .exclude(Exists(recent))
-        .distinct()
     )
 
 
