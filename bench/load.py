@@ -26,6 +26,7 @@ benchmark's database, whose data set is reused).
 import base64
 import csv
 import os
+import runpy
 import secrets
 import subprocess
 import sys
@@ -307,9 +308,8 @@ def main():
     WORK.mkdir(parents=True, exist_ok=True)
     ensure_data_set()
     environment = prepare_users()
-    # As gunicorn.conf.py reads them.
-    workers = os.environ.get("WEB_WORKERS", str((os.cpu_count() or 1) + 1))
-    threads = os.environ.get("WEB_THREADS", "2")
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))  # what the server will read from the environment
+    workers, threads = config["workers"], config["threads"]
     print(
         f"gunicorn: {workers} workers x {threads} threads on 127.0.0.1:{PORT}; locust: {SECONDS} s per run",
         flush=True,
