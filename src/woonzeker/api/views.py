@@ -105,7 +105,6 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
         return self.get_paginated_response(rows)
 
-    @extend_schema(responses={200: CaseDetailSerializer})
     def retrieve(self, request, *args, **kwargs):
         data = case_detail(_case(request.user, kwargs["pk"]), request.user, timezone.localdate())
         audit.record(request.user, AuditAction.READ, f"API case {kwargs['pk']}", cases=[kwargs["pk"]], request=request)
