@@ -11,5 +11,6 @@ worker_class = "gthread"
 timeout = int(os.environ.get("WEB_TIMEOUT", "120"))  # a large ledger upload takes a while
 accesslog = os.environ.get("ACCESS_LOG", "-") or None
 errorlog = "-"
+logger_class = "woonzeker.conf.server_log.JsonLogger"  # JSON lines with the request id, no query strings
 wsgi_app = "woonzeker.conf.wsgi:application"
 pythonpath = "src"

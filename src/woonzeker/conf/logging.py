@@ -3,7 +3,9 @@
 import contextvars
 import json
 import logging
+import time
 import uuid
+from datetime import UTC, datetime
 
 request_id = contextvars.ContextVar("request_id", default="-")
 
@@ -24,15 +26,22 @@ class RequestIdMiddleware:
         return response
 
 
+def json_line(level, logger, request_id, when=None, **fields):
+    """One log line: time (UTC, to the millisecond, the same in every process), level, logger and request id
+    first, then the fields of its kind."""
+    entry = {
+        "time": datetime.fromtimestamp(time.time() if when is None else when, UTC).isoformat(timespec="milliseconds"),
+        "level": level,
+        "logger": logger,
+        "request_id": request_id,
+        **fields,
+    }
+    return json.dumps(entry, ensure_ascii=False)
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record):
-        entry = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
-            "level": record.levelname,
-            "logger": record.name,
-            "request_id": request_id.get(),
-            "message": record.getMessage(),
-        }
+        fields = {"message": record.getMessage()}
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+            fields["exception"] = self.formatException(record.exc_info)
+        return json_line(record.levelname, record.name, request_id.get(), when=record.created, **fields)
