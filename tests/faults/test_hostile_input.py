@@ -329,6 +329,16 @@ def test_a_page_number_that_is_not_one_is_a_field_error(world, page):
     assert response.json()["errors"][0]["field"] == "page"
 
 
+@pytest.mark.parametrize("number", ["abc", "-1", "1.5", "9" * 30, "１"])
+def test_a_case_number_no_case_can_have_is_not_found(world, make_case, number):
+    make_case(State.SIGNAL)
+    api = client_for(world.corporation_worker)
+    for path in (f"/api/v1/cases/{number}/", f"/api/v1/cases/{number}/moves/refer/"):
+        response = api.get(path) if path.count("/") == 5 else api.post(path, {}, format="json")
+        assert response.status_code == 404, path
+        assert response["Content-Type"] == "application/problem+json"
+
+
 def test_a_page_past_the_end_is_not_found(world):
     response = client_for(world.corporation_worker).get("/api/v1/cases/", {"page": "9" * 30})
     assert response.status_code == 404

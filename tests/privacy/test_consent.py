@@ -3,8 +3,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests.api.test_api import client_for
 from tests.factories import give_consent
 from woonzeker.accounts.authorization import MoveRefused, visible_cases
+from woonzeker.api.models import Scope
 from woonzeker.cases import services
 from woonzeker.cases.constants import State
 from woonzeker.cases.models import CaseEvent, Consent
@@ -145,3 +147,13 @@ def test_bringing_in_without_consent_says_why_on_the_page(client, make_case, wor
     assert response.status_code == 400
     assert "toestemming" in response.content.decode()
     assert not case.involvements.exists()
+
+
+def test_withdrawal_ends_the_services_api_access_at_once(make_case, world, today):
+    case = make_case(State.CARE_TRAJECTORY)
+    consent = give_consent(world.team_worker, case, Kind.SOCIAL_SERVICE)
+    services.request_involvement(world.team_worker, case, organisation=world.social_service)
+    api = client_for(world.social_service_worker, scopes=[Scope.CASES_READ])
+    assert api.get(f"/api/v1/cases/{case.pk}/").status_code == 200  # the scope's SQL is now composed and kept
+    services.withdraw_consent(world.team_worker, case, consent=consent, withdrawn_on=today)
+    assert api.get(f"/api/v1/cases/{case.pk}/").status_code == 404  # what is kept is the rule, not its answer

@@ -43,6 +43,10 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     "true) instead of doing the work twice; the same key with another request is refused (422). Kept for a day.",
 )
 
+CASE_NUMBER = OpenApiParameter(
+    "id", int, OpenApiParameter.PATH, description="The case number. A case the token's party may not see is a 404."
+)
+
 LIST_PARAMETERS = {"state", "deadline_state", "established_from", "established_to", "page"}
 
 
@@ -52,6 +56,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     permission_classes = [HasScope]
     required_scopes = {"GET": Scope.CASES_READ, "POST": Scope.CASES_WRITE}
     serializer_class = CaseSerializer
+    lookup_value_regex = "[0-9]+"  # a case number, in ASCII digits; anything else is not a case
 
     def get_queryset(self):
         cases = visible_cases(self.request.user)
@@ -105,6 +110,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
         return self.get_paginated_response(rows)
 
+    @extend_schema(parameters=[CASE_NUMBER])
     def retrieve(self, request, *args, **kwargs):
         data = case_detail(_case(request.user, kwargs["pk"]), request.user, timezone.localdate())
         audit.record(request.user, AuditAction.READ, f"API case {kwargs['pk']}", cases=[kwargs["pk"]], request=request)
@@ -117,7 +123,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         "Send `version` (the case's version you read) to have the move refused with 409 Conflict when someone "
         "else changed the case in the meantime.",
         responses={200: CaseDetailSerializer},
-        parameters=[IDEMPOTENCY_KEY],
+        parameters=[CASE_NUMBER, IDEMPOTENCY_KEY],
     )
     @action(detail=True, methods=["post"], url_path=r"moves/(?P<move>[a-z_]+)")
     @idempotent

@@ -2,11 +2,11 @@
 
 from datetime import timedelta
 
-from django.core.exceptions import EmptyResultSet, ValidationError
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import connection, models
 from django.db.models import Count, F, Q, Value, When
 
-from woonzeker.accounts.authorization import visible_cases
+from woonzeker.accounts.authorization import visible_case_ids_sql
 from woonzeker.cases.constants import OPEN_STATES, State
 from woonzeker.cases.deadlines import DeadlineState
 from woonzeker.cases.models import Case
@@ -127,8 +127,19 @@ def case_in_full(user, pk):
     """Case ``pk`` with its tenancy, parties, covenant and analysis loaded, if ``user`` may see it; else None.
 
     Whether the user may see it is ``visible_cases``'s to say, as a subquery of the one statement."""
-    try:
-        scope, params = visible_cases(user).filter(pk=pk).values("pk").query.sql_with_params()
-    except (EmptyResultSet, ValidationError, TypeError, ValueError):  # none visible, or not a case number
+    number, scope = case_number(pk), visible_case_ids_sql(user)
+    if number is None or scope is None:
         return None
-    return CASE_IN_FULL.first(f"t0.id IN ({scope})", params)
+    sql, params = scope
+    return CASE_IN_FULL.first(f"t0.id = %s AND t0.id IN ({sql})", [number, *params])
+
+
+def case_number(text):
+    """``text`` as a case's primary key, or None when no case can have it (not a number, or out of range)."""
+    field = Case._meta.pk
+    try:
+        number = field.to_python(text)
+    except ValidationError:
+        return None
+    low, high = connection.ops.integer_field_range(field.get_internal_type())
+    return number if number is not None and low <= number <= high else None
