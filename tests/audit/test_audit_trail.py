@@ -149,3 +149,14 @@ def test_a_change_in_the_admin_is_in_the_audit_chain(client, world):
     assert entry.username == world.functional_admin.username
     assert "Zwijndrecht" in entry.what
     assert audit.first_broken_link() is None
+
+
+def test_the_database_refuses_a_second_entry_on_the_same_link(world):
+    from django.db import IntegrityError, transaction
+
+    first = audit.record(world.team_worker, AuditAction.READ, "case 1", cases=[1])
+    fork = AuditEntry(username="x", action=AuditAction.READ, what="forged", previous_hash=first.previous_hash)
+    fork.hash = fork.compute_hash()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        fork.save()
+    assert AuditEntry.objects.count() == 1

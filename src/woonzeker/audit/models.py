@@ -32,13 +32,15 @@ class AuditEntry(AppendOnlyModel):
     reason = models.TextField(_("reason"), blank=True)
     address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
     previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["pk"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["at"]), models.Index(fields=["username", "at"])]
+        # No forks: two entries can never chain from the same predecessor (migration 0003).
+        constraints = [models.UniqueConstraint(fields=["previous_hash"], name="audit_one_entry_per_link")]
 
     def content(self):
         """What the hash covers: every field but the hashes themselves, in a fixed form."""
