@@ -2,6 +2,8 @@
 
 # ruff: noqa: S608 -- only the models' table and column names are formatted into the SQL; values are parameters.
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -61,24 +63,9 @@ def _append_in_one_statement(entry):
     one at a time; what is gone is the round trips in between. Outside a caller's own transaction the
     commit waits for the disk unless ``AUDIT_SYNCHRONOUS_COMMIT`` is off (see docs/decisions.md).
     """
-    entries, heads = AuditEntry._meta.db_table, AuditChainHead._meta.db_table
-    fields = [AuditEntry._meta.get_field(name) for name in CONTENT_COLUMNS]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    values = [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in fields]
     asynchronous = not connection.in_atomic_block and not settings.AUDIT_SYNCHRONOUS_COMMIT
-    # set_config(..., true) lasts for this statement's own transaction only.
-    commit_mode = ", (SELECT set_config('synchronous_commit', 'off', true)) AS mode" if asynchronous else ""
-    sql = f"""
-        WITH head AS (SELECT last_hash{commit_mode} FROM {heads} WHERE id = 1 FOR UPDATE),
-        added AS (
-            INSERT INTO {entries} ({columns}, previous_hash, hash)
-            SELECT {", ".join(["%s"] * len(values))}, head.last_hash,
-                   encode(sha256(convert_to(head.last_hash || %s, 'UTF8')), 'hex')
-            FROM head
-            RETURNING id, previous_hash, hash
-        )
-        UPDATE {heads} SET last_hash = added.hash FROM added WHERE {heads}.id = 1
-        RETURNING added.id, added.previous_hash, added.hash"""
+    fields, sql = _append_statement(asynchronous)
+    values = [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values, entry.content()])
         row = cursor.fetchone()
@@ -88,6 +75,28 @@ def _append_in_one_statement(entry):
     entry.pk, entry.previous_hash, entry.hash = row
     entry._state.adding = False
     return entry
+
+
+@lru_cache(maxsize=2)
+def _append_statement(asynchronous):
+    """The content fields and the one statement of ``_append_in_one_statement``, composed once per process."""
+    entries, heads = AuditEntry._meta.db_table, AuditChainHead._meta.db_table
+    fields = [AuditEntry._meta.get_field(name) for name in CONTENT_COLUMNS]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    # set_config(..., true) lasts for this statement's own transaction only.
+    commit_mode = ", (SELECT set_config('synchronous_commit', 'off', true)) AS mode" if asynchronous else ""
+    sql = f"""
+        WITH head AS (SELECT last_hash{commit_mode} FROM {heads} WHERE id = 1 FOR UPDATE),
+        added AS (
+            INSERT INTO {entries} ({columns}, previous_hash, hash)
+            SELECT {", ".join(["%s"] * len(fields))}, head.last_hash,
+                   encode(sha256(convert_to(head.last_hash || %s, 'UTF8')), 'hex')
+            FROM head
+            RETURNING id, previous_hash, hash
+        )
+        UPDATE {heads} SET last_hash = added.hash FROM added WHERE {heads}.id = 1
+        RETURNING added.id, added.previous_hash, added.hash"""
+    return fields, sql
 
 
 def first_broken_link():
