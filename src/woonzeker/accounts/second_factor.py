@@ -7,6 +7,7 @@ do not pass here: the API authenticates each request by its token, never by a se
 
 import secrets
 from base64 import b32encode
+from functools import cache
 
 import segno
 from django.conf import settings
@@ -53,7 +54,6 @@ class SecondFactorMiddleware:
     @staticmethod
     def _is_open(path):
         """The pages a user who still owes the code may reach: the door itself, and what has its own door."""
-        pages = {reverse(name) for name in ("login", "logout", "accounts:verify", "accounts:enrol", "set_language")}
         prefixes = (
             "/" + settings.STATIC_URL.lstrip("/"),
             "/api/",  # tokens only; a session is never asked there
@@ -61,13 +61,19 @@ class SecondFactorMiddleware:
             "/healthz",
             "/readyz",
         )
-        return path in pages or path.startswith(prefixes)
+        return path.startswith(prefixes) or path in _door_pages()
 
     def __call__(self, request):
-        if needs_second_factor(request) and not self._is_open(request.path):
+        # The path first: the API and the health checks then never load a session's user.
+        if not self._is_open(request.path) and needs_second_factor(request):
             target = "accounts:verify" if user_has_device(request.user) else "accounts:enrol"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+@cache
+def _door_pages():
+    return {reverse(name) for name in ("login", "logout", "accounts:verify", "accounts:enrol", "set_language")}
 
 
 # --- Devices -------------------------------------------------------------------------------------
