@@ -214,7 +214,7 @@ def locust_command(scenario, users, seconds, prefix):
 
 
 def run_locust(endpoint, users, environment):
-    """One headless locust run of one scenario; returns {endpoint: {"requests", "failures", "median", "p95", "rps"}}."""
+    """One headless locust run of one scenario: {endpoint: {"requests", "failures", "median", "mean", "p95", "rps"}}."""
     prefix = WORK / f"load-{SCENARIOS[endpoint]}-{users}"
     command = locust_command(SCENARIOS[endpoint], users, SECONDS, prefix)
     result = subprocess.run(
@@ -240,6 +240,7 @@ def read_stats(handle):
             "requests": int(row["Request Count"]),
             "failures": int(row["Failure Count"]),
             "median": float(row["50%"]),
+            "mean": float(row["Average Response Time"]),
             "p95": float(row["95%"]),
             "rps": float(row["Requests/s"]),
         }
@@ -270,6 +271,7 @@ def result_rows(results):
                     "endpoint": endpoint,
                     "users": users,
                     "median": figures["median"],
+                    "mean": figures["mean"],
                     "p95": figures["p95"],
                     "rps": figures["rps"],
                     "failures": figures["failures"],
@@ -291,14 +293,14 @@ def _target_text(target):
 
 def format_table(rows):
     header = (
-        f"{'endpoint':<29}{'users':>6}{'median ms':>10}{'p95 ms':>8}{'req/s':>8}{'failed':>7}{'× minimal':>10}"
+        f"{'endpoint':<29}{'users':>6}{'median ms':>10}{'mean ms':>8}{'p95 ms':>8}{'req/s':>8}{'failed':>7}{'× minimal':>10}"
         f"  {'target (ms)':<23}{'':<8}{'Open Zaak median ms':>20}"
     )
     lines = [header, "-" * len(header)]
     for row in rows:
         ratio = f"{row['ratio']:.0f}×" if row["ratio"] is not None else "1×" if row["endpoint"] == MINIMAL else ""
         lines.append(
-            f"{row['endpoint']:<29}{row['users']:>6}{row['median']:>10.0f}{row['p95']:>8.0f}{row['rps']:>8.1f}"
+            f"{row['endpoint']:<29}{row['users']:>6}{row['median']:>10.0f}{row['mean']:>8.0f}{row['p95']:>8.0f}{row['rps']:>8.1f}"
             f"{row['failures']:>7}{ratio:>10}  {row['target']:<23}{row['met']:<8}{row['open_zaak']:>20}"
         )
     return "\n".join(lines)

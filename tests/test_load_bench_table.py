@@ -6,17 +6,17 @@ from bench.load import DETAIL, MINIMAL, TEAM_LIST, format_table, read_stats, res
 
 
 def stats(median, p95, rps=10.0, failures=0):
-    return {"requests": 100, "failures": failures, "median": median, "p95": p95, "rps": rps}
+    return {"requests": 100, "failures": failures, "median": median, "mean": median * 1.5, "p95": p95, "rps": rps}
 
 
 def test_reads_locusts_csv():
     text = (
-        '"Type","Name","Request Count","Failure Count","Requests/s","50%","95%"\n'
-        '"GET","case detail","120","1","12.5","21","40"\n'
-        '"","Aggregated","120","1","12.5","21","40"\n'
+        '"Type","Name","Request Count","Failure Count","Average Response Time","Requests/s","50%","95%"\n'
+        '"GET","case detail","120","1","24.8","12.5","21","40"\n'
+        '"","Aggregated","120","1","24.8","12.5","21","40"\n'
     )
     assert read_stats(io.StringIO(text)) == {
-        "case detail": {"requests": 120, "failures": 1, "median": 21.0, "p95": 40.0, "rps": 12.5}
+        "case detail": {"requests": 120, "failures": 1, "median": 21.0, "mean": 24.8, "p95": 40.0, "rps": 12.5}
     }
 
 
@@ -35,6 +35,7 @@ def test_ratios_targets_and_open_zaak_beside_them():
     assert rows[16, MINIMAL]["ratio"] is None and rows[16, MINIMAL]["open_zaak"] == ""
     table = format_table(result_rows(results))
     assert "median ≤50, p95 ≤150" in table and "15×" in table
+    assert table.splitlines()[0].split()[2:6] == ["median", "ms", "mean", "ms"]
 
 
 def test_failed_requests_fail_the_target():
