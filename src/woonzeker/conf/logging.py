@@ -26,14 +26,14 @@ class RequestIdMiddleware:
         return response
 
 
-def json_line(level, logger, request_id, when=None, **fields):
+def json_line(level, logger, for_request, when=None, **fields):
     """One log line: time (UTC, to the millisecond, the same in every process), level, logger and request id
     first, then the fields of its kind."""
     entry = {
         "time": datetime.fromtimestamp(time.time() if when is None else when, UTC).isoformat(timespec="milliseconds"),
         "level": level,
         "logger": logger,
-        "request_id": request_id,
+        "request_id": for_request,
         **fields,
     }
     return json.dumps(entry, ensure_ascii=False)
