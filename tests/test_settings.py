@@ -34,6 +34,22 @@ def test_production_refuses_to_start_without_a_secret(tmp_path):
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_a_shared_cache_from_cache_url(tmp_path):
+    code = "from woonzeker.conf import settings as s; c = s.CACHES['default']; print(c['BACKEND'], c.get('LOCATION'))"
+    environment = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "DATABASE_URL"}}
+    environment.update({"PYTHONPATH": str(ROOT / "src"), "WOONZEKER_VAR_DIR": str(tmp_path)})
+
+    def backend(**env):
+        run = subprocess.run([sys.executable, "-c", code], env={**environment, **env}, capture_output=True, text=True)
+        return run.stdout.split()
+
+    assert backend(CACHE_URL="redis://127.0.0.1:6379/3") == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6379/3",
+    ]
+    assert backend() == ["django.core.cache.backends.locmem.LocMemCache", "None"]
+
+
 def test_database_from_database_url(tmp_path):
     result = _settings({"DATABASE_URL": "postgres://u@127.0.0.1:5432/x", "SECRET_KEY": "x" * 50}, tmp_path)
     assert result.stdout.splitlines()[1] == "django.db.backends.postgresql"

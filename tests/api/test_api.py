@@ -236,6 +236,20 @@ def test_rate_limit_per_token(world, settings, monkeypatch):
     cache.clear()
 
 
+def test_an_unreachable_rate_limit_cache_lets_requests_through_and_says_so(world, settings, monkeypatch, caplog):
+    from woonzeker.api.permissions import TokenRateThrottle
+
+    class Unreachable:
+        def add(self, *args, **kwargs):
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(TokenRateThrottle, "cache", Unreachable())
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "1/minute"}}
+    api = client_for(world.corporation_worker)
+    assert [api.get("/api/v1/cases/").status_code for _ in range(2)] == [200, 200]
+    assert "rate-limit cache did not answer" in caplog.text
+
+
 def test_issue_token_command_prints_the_key_once(world, capsys):
     call_command("issue_api_token", organisation=world.corporation.code, name="ERP", scopes="cases:read,ledger:write")
     key = capsys.readouterr().out.strip().splitlines()[-1]

@@ -1,9 +1,13 @@
+import logging
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from woonzeker.api.models import ApiToken
+
+logger = logging.getLogger(__name__)
 
 
 class HasScope(permissions.BasePermission):
@@ -24,7 +28,9 @@ class TokenRateThrottle(SimpleRateThrottle):
 
     DRF's own throttle keeps the time of every request in the window and rewrites that list on each
     request, work that grows with the rate; a counter costs the same at any rate. A burst across the
-    edge of two windows may reach twice the rate for a moment.
+    edge of two windows may reach twice the rate for a moment. The counters are in the cache, shared by
+    all app servers when ``CACHE_URL`` names one; when that cache does not answer, requests are let through
+    (and logged): a limit against runaway clients is not worth an outage of the API.
     """
 
     scope = "token"
@@ -47,14 +53,20 @@ class TokenRateThrottle(SimpleRateThrottle):
         now = self.timer()
         window = int(now // self.duration)
         self.remaining = self.duration - now % self.duration
-        key = f"{key}_{window}"
+        try:
+            count = self._count(f"{key}_{window}")
+        except Exception:  # noqa: BLE001 -- any failure of the cache's client
+            logger.warning("The rate-limit cache did not answer; request let through", exc_info=True)
+            return True
+        return count <= self.num_requests
+
+    def _count(self, key):
         self.cache.add(key, 0, timeout=self.duration + 1)
         try:
-            count = self.cache.incr(key)
+            return self.cache.incr(key)
         except ValueError:  # expired between add and incr
             self.cache.set(key, 1, timeout=self.duration + 1)
-            count = 1
-        return count <= self.num_requests
+            return 1
 
     def wait(self):
         return self.remaining

@@ -152,6 +152,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds the API's rate-limit counters. Several app servers share one (CACHE_URL=redis://host:6379/0),
+# so a token's limit holds across them; without it each process counts on its own. Sessions, lockouts,
+# idempotency keys and the audit chain head are in the database either way.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "woonzeker"),
+            # A cache that does not answer within this costs a request its rate limit, not its answer.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+        if os.environ.get("CACHE_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cases:list"
