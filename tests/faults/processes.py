@@ -128,7 +128,8 @@ def seed(database_url):
 class ProductionServer:
     """gunicorn with production settings (as ``make serve``), on a loopback port, persistent connections."""
 
-    def __init__(self, database_url, var_dir):
+    def __init__(self, database_url, var_dir, **settings):
+        """``settings``: environment variables over the defaults below (several servers share their keys)."""
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = environment(
@@ -147,6 +148,7 @@ class ProductionServer:
             WOONZEKER_BSN_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             WOONZEKER_BSN_HASH_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         )
+        self.env.update(settings)
         self.process = None
 
     def __enter__(self):
