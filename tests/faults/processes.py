@@ -29,6 +29,27 @@ def free_port():
         return s.getsockname()[1]
 
 
+def new_key():
+    """A fresh BSN or hash key, as production takes it from the environment."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def new_signal(world, prefix, number):
+    """The API body of a new signal in the seeded world (``seed``): contract ``<prefix>-<number>``."""
+    return {
+        "contract_number": f"{prefix}-{number}",
+        "tenant_name": f"Huurder {number}",
+        "street": "Voorstraat",
+        "house_number": str(number),
+        "postcode": "3311AB",
+        "town": "Dordrecht",
+        "municipality": world["municipality"],
+        "monthly_rent": "650.00",
+        "arrears": "700.00",
+        "established_on": "2026-11-02",
+    }
+
+
 def postgres_bindir():
     try:
         return Path(
@@ -145,8 +166,8 @@ class ProductionServer:
             WOONZEKER_VAR_DIR=str(var_dir),
             LOG_LEVEL="WARNING",
             API_RATE="100000/minute",  # the test client sends as fast as it can
-            WOONZEKER_BSN_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-            WOONZEKER_BSN_HASH_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            WOONZEKER_BSN_KEYS=new_key(),
+            WOONZEKER_BSN_HASH_KEY=new_key(),
         )
         self.env.update(settings)
         self.process = None

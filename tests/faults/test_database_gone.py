@@ -13,7 +13,15 @@ import uuid
 import pytest
 from django.db import connection
 
-from tests.faults.processes import ProductionServer, ThrowAwayCluster, can_run_a_cluster, manage, seed, wait_until
+from tests.faults.processes import (
+    ProductionServer,
+    ThrowAwayCluster,
+    can_run_a_cluster,
+    manage,
+    new_signal,
+    seed,
+    wait_until,
+)
 
 pytestmark = [
     pytest.mark.skipif(not can_run_a_cluster(), reason="needs PostgreSQL's initdb (and runuser when run as root)"),
@@ -34,21 +42,6 @@ def cluster():
         cluster.destroy()
 
 
-def new_signal(world, number):
-    return {
-        "contract_number": f"STORING-{number}",
-        "tenant_name": f"Huurder {number}",
-        "street": "Voorstraat",
-        "house_number": str(number),
-        "postcode": "3311AB",
-        "town": "Dordrecht",
-        "municipality": world["municipality"],
-        "monthly_rent": "650.00",
-        "arrears": "700.00",
-        "established_on": "2026-11-02",
-    }
-
-
 def test_requests_while_the_database_goes_away_and_comes_back(cluster, tmp_path):
     world = seed(cluster.url)
     api = {"Authorization": f"Token {world['token']}"}
@@ -61,7 +54,7 @@ def test_requests_while_the_database_goes_away_and_comes_back(cluster, tmp_path)
         def send(number):
             key = sent.setdefault(number, (str(uuid.uuid4()), []))[0]
             status, headers, body = server.request(
-                "POST", "/api/v1/cases/signals/", new_signal(world, number), {**api, "Idempotency-Key": key}
+                "POST", "/api/v1/cases/signals/", new_signal(world, "STORING", number), {**api, "Idempotency-Key": key}
             )
             sent[number][1].append(status if status else body)
             answers.append(status)

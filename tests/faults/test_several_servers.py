@@ -2,17 +2,15 @@
 one shared cache. Whatever one server did, the other knows: a signing-in, a retried request, a token's rate
 limit and the data itself. Nothing is kept in a server's own memory that a user would notice missing."""
 
-import base64
 import http.client
 import json
 import re
-import secrets
 import socket
 import uuid
 
 import pytest
 
-from tests.faults.processes import ProductionServer
+from tests.faults.processes import ProductionServer, new_key, new_signal
 
 REDIS = ("127.0.0.1", 6379)
 
@@ -39,31 +37,15 @@ def raw(server, method, path, body=b"", headers=None):
     return answer
 
 
-def new_signal(world, number):
-    return {
-        "contract_number": f"TWEE-{number}",
-        "tenant_name": f"Huurder {number}",
-        "street": "Voorstraat",
-        "house_number": str(number),
-        "postcode": "3311AB",
-        "town": "Dordrecht",
-        "municipality": world["municipality"],
-        "monthly_rent": "650.00",
-        "arrears": "700.00",
-        "established_on": "2026-11-02",
-    }
-
-
 @pytest.fixture
 def two_servers(database, tmp_path):
-    key = lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()  # noqa: E731
     shared = {
         "CACHE_URL": "redis://127.0.0.1:6379/0",
         "CACHE_KEY_PREFIX": f"woonzeker-test-{uuid.uuid4().hex}",  # this test's own counters
         # Per day: the fixed window cannot turn over during the test (short of midnight UTC itself).
         "API_RATE": "5/day",
-        "WOONZEKER_BSN_KEYS": key(),
-        "WOONZEKER_BSN_HASH_KEY": key(),
+        "WOONZEKER_BSN_KEYS": new_key(),
+        "WOONZEKER_BSN_HASH_KEY": new_key(),
     }
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
@@ -81,8 +63,8 @@ def test_what_one_server_did_the_other_knows(database, two_servers):
 
     # A retry that lands on the other server gets the first answer back instead of a second case.
     retry = {**api, "Idempotency-Key": str(uuid.uuid4())}
-    first = a.request("POST", "/api/v1/cases/signals/", new_signal(world, 1), retry)
-    again = b.request("POST", "/api/v1/cases/signals/", new_signal(world, 1), retry)
+    first = a.request("POST", "/api/v1/cases/signals/", new_signal(world, "TWEE", 1), retry)
+    again = b.request("POST", "/api/v1/cases/signals/", new_signal(world, "TWEE", 1), retry)
     assert first[0] == again[0] == 201
     assert again[1]["Idempotent-Replayed"] == "true" and json.loads(again[2]) == json.loads(first[2])
 
