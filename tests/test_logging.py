@@ -38,7 +38,7 @@ def server_logger(accesslog="-"):
 
 
 class Answer:
-    status = "200 OK"
+    status_code = 200
     sent = 1234
     headers = [("Content-Type", "application/json"), ("X-Request-ID", "req-9")]
 

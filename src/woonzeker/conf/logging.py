@@ -3,7 +3,6 @@
 import contextvars
 import json
 import logging
-import time
 import uuid
 from datetime import UTC, datetime
 
@@ -29,8 +28,9 @@ class RequestIdMiddleware:
 def json_line(level, logger, for_request, when=None, **fields):
     """One log line: time (UTC, to the millisecond, the same in every process), level, logger and request id
     first, then the fields of its kind."""
+    moment = datetime.now(UTC) if when is None else datetime.fromtimestamp(when, UTC)
     entry = {
-        "time": datetime.fromtimestamp(time.time() if when is None else when, UTC).isoformat(timespec="milliseconds"),
+        "time": moment.isoformat(timespec="milliseconds"),
         "level": level,
         "logger": logger,
         "request_id": for_request,

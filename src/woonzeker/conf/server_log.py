@@ -22,14 +22,13 @@ class JsonLogger(Logger):
         if not self.access_log_enabled:
             return
         request_id = next((value for name, value in resp.headers if name.lower() == "x-request-id"), "-")
-        status = resp.status
         line = json_line(
             "INFO",
             "gunicorn.access",
             request_id,
             method=environ.get("REQUEST_METHOD"),
             path=environ.get("PATH_INFO"),
-            status=int(status.split(None, 1)[0]) if isinstance(status, str) else status,
+            status=resp.status_code,
             bytes=getattr(resp, "sent", None),
             duration_ms=round(request_time.total_seconds() * 1000, 1),
             remote=environ.get("REMOTE_ADDR"),
