@@ -59,15 +59,16 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     lookup_value_regex = "[0-9]+"  # a case number, in ASCII digits; anything else is not a case
 
     def get_queryset(self):
+        """The list's cases, filtered by its parameters, as plain rows of the listed columns (``case_list_row``).
+        One case is read by ``case_in_full`` instead (``_case``)."""
         cases = visible_cases(self.request.user)
         params = self.request.query_params
-        if self.action == "list":
-            unknown = sorted(set(params) - LIST_PARAMETERS)
-            if unknown:
-                raise ValidationError({name or "(empty)": "Unknown query parameter." for name in unknown})
-            page = params.get("page")
-            if page is not None and not (page.isascii() and page.isdigit() and int(page) >= 1):
-                raise ValidationError({"page": "Give a page number from 1 on."})
+        unknown = sorted(set(params) - LIST_PARAMETERS)
+        if unknown:
+            raise ValidationError({name or "(empty)": "Unknown query parameter." for name in unknown})
+        page = params.get("page")
+        if page is not None and not (page.isascii() and page.isdigit() and int(page) >= 1):
+            raise ValidationError({"page": "Give a page number from 1 on."})
         if "state" in params:
             state = params["state"]
             if state not in State.values:
@@ -88,9 +89,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                     raise ValidationError({name: "Use a date like 2026-03-31."}) from None
                 lookup = "established_on__gte" if name.endswith("from") else "established_on__lte"
                 cases = cases.filter(**{lookup: day})
-        cases = cases.order_by("pk")
-        # The list: plain rows of just the listed columns, codes joined in (``case_list_row``).
-        return case_list_values(cases) if self.action == "list" else cases
+        return case_list_values(cases.order_by("pk"))
 
     def get_serializer_class(self):
         return CaseDetailSerializer if self.action in ("retrieve", "move") else CaseSerializer
