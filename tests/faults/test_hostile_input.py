@@ -333,9 +333,11 @@ def test_a_page_number_that_is_not_one_is_a_field_error(world, page):
 def test_a_case_number_no_case_can_have_is_not_found(world, make_case, number):
     make_case(State.SIGNAL)
     api = client_for(world.corporation_worker)
-    for path in (f"/api/v1/cases/{number}/", f"/api/v1/cases/{number}/moves/refer/"):
-        response = api.get(path) if path.count("/") == 5 else api.post(path, {}, format="json")
-        assert response.status_code == 404, path
+    for response in (
+        api.get(f"/api/v1/cases/{number}/"),
+        api.post(f"/api/v1/cases/{number}/moves/refer/", {}, format="json"),
+    ):
+        assert response.status_code == 404, response.request["PATH_INFO"]
         assert response["Content-Type"] == "application/problem+json"
 
 
