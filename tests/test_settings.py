@@ -12,9 +12,14 @@ import pytest
 ROOT = Path(__file__).parents[1]
 
 
-def _settings(env, tmp_path):
-    code = "from woonzeker.conf import settings as s; print(s.SECRET_KEY); print(s.DATABASES['default']['ENGINE'])"
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+SECRET_AND_DATABASE = (
+    "from woonzeker.conf import settings as s; print(s.SECRET_KEY); print(s.DATABASES['default']['ENGINE'])"
+)
+
+
+def _settings(env, tmp_path, code=SECRET_AND_DATABASE):
+    """Run ``code`` against the settings made from ``env`` alone (none of this shell's own)."""
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL", "CACHE_URL"}}
     environment.update({"PYTHONPATH": str(ROOT / "src"), "WOONZEKER_VAR_DIR": str(tmp_path), **env})
     return subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, cwd=ROOT)
 
@@ -36,12 +41,9 @@ def test_production_refuses_to_start_without_a_secret(tmp_path):
 
 def test_a_shared_cache_from_cache_url(tmp_path):
     code = "from woonzeker.conf import settings as s; c = s.CACHES['default']; print(c['BACKEND'], c.get('LOCATION'))"
-    environment = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "DATABASE_URL"}}
-    environment.update({"PYTHONPATH": str(ROOT / "src"), "WOONZEKER_VAR_DIR": str(tmp_path)})
 
     def backend(**env):
-        run = subprocess.run([sys.executable, "-c", code], env={**environment, **env}, capture_output=True, text=True)
-        return run.stdout.split()
+        return _settings(env, tmp_path, code).stdout.split()
 
     assert backend(CACHE_URL="redis://127.0.0.1:6379/3") == [
         "django.core.cache.backends.redis.RedisCache",
