@@ -7,9 +7,12 @@ Playwright never downloads a browser. Screenshots go to test-artefacts/
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.signals import request_finished, request_started
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import sync_playwright
@@ -45,9 +48,48 @@ def browser():
         browser.close()
 
 
+class LiveServerRequests:
+    """The requests the live server has started and not yet finished answering.
+
+    On SQLite the live server shares the test's in-memory database connection. A request still being answered
+    while the test's rows are flushed away runs in the same transaction as the flush, and can roll it back: the
+    next test would then find the last one's rows."""
+
+    def __init__(self):
+        self.answering = 0
+        self.changed = threading.Condition()
+
+    def started(self, **kwargs):
+        with self.changed:
+            self.answering += 1
+
+    def finished(self, **kwargs):
+        with self.changed:
+            self.answering -= 1
+            self.changed.notify_all()
+
+    def wait_until_idle(self, timeout):
+        with self.changed:
+            return self.changed.wait_for(lambda: self.answering == 0, timeout)
+
+
+@pytest.fixture(scope="session")
+def live_server_requests():
+    requests = LiveServerRequests()
+    # The live server answers through the static-files handler, the test client through a handler of its own.
+    request_started.connect(requests.started, sender=StaticFilesHandler)
+    request_finished.connect(requests.finished, sender=StaticFilesHandler)
+    yield requests
+    request_started.disconnect(requests.started, sender=StaticFilesHandler)
+    request_finished.disconnect(requests.finished, sender=StaticFilesHandler)
+
+
 @pytest.fixture
-def page(browser, live_server):
-    """A browser tab on the live server; at the end, no page may have broken its Content-Security-Policy."""
+def page(browser, live_server, live_server_requests):
+    """A browser tab on the live server; at the end, no page may have broken its Content-Security-Policy.
+
+    The tab is closed only when every request it made has been answered, and the test's data is flushed only
+    when the live server has finished answering."""
     context = browser.new_context(base_url=live_server.url, locale="nl-NL")
     page = context.new_page()
     violations = []
@@ -57,8 +99,17 @@ def page(browser, live_server):
             violations.append(f"{page.url}: {message.text}") if "Content Security Policy" in message.text else None
         ),
     )
+    in_flight = set()
+    page.on("request", lambda request: in_flight.add(request))
+    page.on("requestfinished", lambda request: in_flight.discard(request))
+    page.on("requestfailed", lambda request: in_flight.discard(request))
     yield page
+    for request in list(in_flight):
+        response = request.response()
+        if response is not None:
+            response.finished()
     context.close()
+    assert live_server_requests.wait_until_idle(timeout=30), "The live server was still answering 30 s after the test."
     assert violations == [], "Content-Security-Policy violated: " + "; ".join(violations)
 
 

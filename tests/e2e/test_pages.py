@@ -1,5 +1,8 @@
 """Every page passes axe-core; queues filter and search; refusals are explained; the keyboard suffices."""
 
+import re
+from urllib.parse import quote
+
 import pytest
 from playwright.sync_api import expect
 
@@ -62,6 +65,8 @@ def test_search_by_postcode_name_and_contract(page, world, make_case):
     for term in ["3313 cd", "cornelis", "ZZ-77"]:
         search.fill(term)
         search.press("Enter")
+        # the address bar follows the search once its answer is shown; the rows alone would still show the last one
+        expect(page).to_have_url(re.compile(r"[?&]q=" + re.escape(quote(term)) + "(&|$)"))
         expect(page.locator("tbody tr")).to_have_count(1)
         expect(page.locator("tbody tr").first).to_contain_text("Carla Cornelissen")
 
