@@ -3,17 +3,20 @@
 from datetime import date, timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from tests.factories import give_consent
+from tests.factories import CovenantFactory, give_consent
+from tests.ledgers.test_importing import case_of, ledger, run
 from woonzeker.audit import services as audit
 from woonzeker.audit.models import AuditAction, AuditCheckpoint, AuditEntry
 from woonzeker.cases import services
 from woonzeker.cases.constants import MilestoneKind, State
 from woonzeker.cases.models import Analysis, Case, CaseEvent, ProblemAssessment
-from woonzeker.ledgers.models import TenancySnapshot
+from woonzeker.ledgers.importing import import_ledger
+from woonzeker.ledgers.models import LedgerImport, TenancySnapshot
 from woonzeker.monitoring.models import PromiseDays, StepCount
 from woonzeker.monitoring.refresh import refresh_figures
 from woonzeker.notifications.daily import run_daily
@@ -235,3 +238,83 @@ def test_a_checkpoint_no_retention_run_recorded_is_reported(world, monkeypatch):
     assert audit.first_broken_link() is None
     with pytest.raises(CommandError, match="no entry of the trail records"):
         call_command("verify_audit")
+
+
+# --- Rent-ledger files -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def _received_months_ago(months, *records):
+    """Move the receipt of these ledger files back in time."""
+    moment = timezone.now() - relativedelta(months=months, days=1)
+    LedgerImport.objects.filter(pk__in=[record.pk for record in records]).update(started_at=moment)
+
+
+def test_old_ledger_files_and_the_values_their_reports_quote_are_removed(world, media, tmp_path, today):
+    opened = run(world, ledger(tmp_path, today - timedelta(days=3), [("A1", "700")]))
+    missing = run(world, ledger(tmp_path, today - timedelta(days=2), [("B1", "0")]))
+    refused = run(world, ledger(tmp_path, today - timedelta(days=1), [("C1", "tien euro")]))
+    recent = run(world, ledger(tmp_path, today, [("D1", "0")]))
+    assert missing.report["missing"][0]["contract_number"] == "A1"
+    assert refused.report["errors"][0]["value"] == "tien euro"
+    old = [opened, missing, refused]
+    files = [media / record.original.name for record in old]
+    assert all(path.exists() for path in files)
+    _received_months_ago(world.covenant.retention_unreferred_signal_months, *old)
+
+    result = apply_retention(today)
+
+    assert result.ledger_files_removed == 3
+    assert not any(path.exists() for path in files)
+    for record in old:
+        kept = LedgerImport.objects.get(pk=record.pk)
+        assert (kept.original.name, kept.original_removed_on) == ("", today)
+        # what the import did stays: its counts, its checksum (a file sent again is still known)
+        assert (kept.rows_read, kept.signals_opened, kept.sha256) == (
+            record.rows_read,
+            record.signals_opened,
+            record.sha256,
+        )
+    refused.refresh_from_db()
+    [error] = refused.report["errors"]
+    assert (error["row"], error["column"], error["value"]) == (2, "achterstand", "")  # where, still; not what
+    assert error["message"].startswith("'…' is not an amount.")
+    missing.refresh_from_db()
+    assert missing.report["missing"] == [{"case": case_of(world, "A1").pk, "contract_number": ""}]
+    assert (media / recent.original.name).exists()
+    assert "3 ledger files removed" in AuditEntry.objects.order_by("-pk").first().what
+    assert not apply_retention(today)
+
+
+def test_the_import_report_says_the_original_was_removed(client, world, media, tmp_path, today):
+    refused = run(world, ledger(tmp_path, today, [("C1", "tien euro")]))
+    _received_months_ago(world.covenant.retention_unreferred_signal_months, refused)
+    apply_retention(today)
+    client.force_login(world.corporation_worker)
+    page = client.get(f"/aanleveringen/{refused.pk}/").content.decode()
+    assert f"Verwijderd op {today:%d-%m-%Y}" in page
+    assert "tien euro" not in page
+    assert "<td>2</td><td>achterstand</td><td></td>" in page
+
+
+def test_a_corporations_files_are_kept_for_the_longest_term_of_its_covenants(world, media, tmp_path, today):
+    longer = CovenantFactory(retention_unreferred_signal_months=24)
+    world.covenant.parties.add(world.corporation)
+    longer.parties.add(world.corporation)
+    ours = run(world, ledger(tmp_path, today, [("A1", "0")]))
+    theirs = import_ledger(
+        None, world.other_corporation, ledger(tmp_path, today, [("B1", "0")], "other.csv"), "other.csv", "command"
+    )
+    _received_months_ago(12, ours, theirs)
+
+    assert apply_retention(today).ledger_files_removed == 0  # 24 months for both: one of ours, the longest of all
+
+    longer.parties.remove(world.corporation)
+    assert apply_retention(today).ledger_files_removed == 1  # 6 months for ours now
+    assert LedgerImport.objects.get(pk=ours.pk).original_removed_on == today
+    assert LedgerImport.objects.get(pk=theirs.pk).original_removed_on is None

@@ -208,6 +208,9 @@ class LedgerImportSerializer(serializers.Serializer):
     status = serializers.CharField()
     reference_date = serializers.DateField(allow_null=True)
     sha256 = serializers.CharField()
+    original_removed_on = serializers.DateField(
+        allow_null=True, help_text="The day retention removed the original file and the values its errors quoted."
+    )
     rows_read = serializers.IntegerField()
     signals_opened = serializers.IntegerField()
     signals_resolved = serializers.IntegerField()

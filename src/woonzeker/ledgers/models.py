@@ -22,7 +22,10 @@ class LedgerImport(models.Model):
 
     A refused file is kept too, with the report that says why; only an
     imported file counts for "the same file twice" and "a second file for the
-    same corporation and reference date".
+    same corporation and reference date". The original file, and the values its
+    report quotes, are personal data: retention removes them once the
+    corporation's term for signals has passed (``privacy.retention``); the
+    counts and the checksum stay.
     """
 
     Status = ImportStatus
@@ -34,7 +37,13 @@ class LedgerImport(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices)
     channel = models.CharField(_("sent by"), max_length=20, choices=ImportChannel.choices)
     filename = models.CharField(_("file name"), max_length=255)
-    original = models.FileField(_("original file"), upload_to="ledgers/%Y/%m/", max_length=255)
+    original = models.FileField(_("original file"), upload_to="ledgers/%Y/%m/", max_length=255, blank=True)
+    original_removed_on = models.DateField(
+        _("original file removed on"),
+        null=True,
+        blank=True,
+        help_text=_("The day retention removed the original file and the values quoted in its report."),
+    )
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     imported_by = models.ForeignKey(

@@ -10,6 +10,7 @@ def summary(record):
         "status": record.status,
         "reference_date": record.reference_date.isoformat() if record.reference_date else None,
         "sha256": record.sha256,
+        "original_removed_on": record.original_removed_on.isoformat() if record.original_removed_on else None,
         "rows_read": record.rows_read,
         "signals_opened": record.signals_opened,
         "signals_resolved": record.signals_resolved,

@@ -13,7 +13,10 @@ rent was paid) and loses everything that says who or what it was about (free tex
 event details, notifications). Its household is anonymised once none of its cases still needs it,
 and its rent-ledger history is removed. A household known only from rent ledgers (its arrears
 never made a signal) is removed with its snapshots once its latest snapshot is older than the
-term for signals. ``monitoring.refresh`` rebuilds the same figures from the
+term for signals. A rent-ledger file a corporation sent (imported or refused) keeps its original file, and
+the values its report quotes, for the term for signals after it was received: the longest such term of the
+covenants the corporation is a party to (of all covenants, for a corporation that is party to none); its
+counts and checksum stay. ``monitoring.refresh`` rebuilds the same figures from the
 anonymous cases. ``apply_retention`` runs daily (``run_daily``); a second run on the same day finds
 nothing left to do.
 """
@@ -23,6 +26,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, time
 
 from dateutil.relativedelta import relativedelta
+from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -43,7 +47,7 @@ from woonzeker.cases.models import (
     ProblemAssessment,
 )
 from woonzeker.covenants.models import Covenant
-from woonzeker.ledgers.models import TenancySnapshot
+from woonzeker.ledgers.models import LedgerImport, TenancySnapshot
 from woonzeker.notifications.models import Notification
 from woonzeker.tenancies.models import Tenancy
 
@@ -60,6 +64,7 @@ class RetentionResult:
     cases_anonymised: int = 0
     households_anonymised: int = 0
     ledger_households_removed: int = 0
+    ledger_files_removed: int = 0
     audit_entries_removed: int = 0
 
     def __bool__(self):
@@ -180,6 +185,50 @@ def expired_ledger_households(covenant, today):
     )
 
 
+def ledger_file_terms():
+    """Months a corporation's ledger files are kept, by corporation: the longest term for signals of the
+    covenants it is a party to; ``None`` for any other corporation: the longest of all covenants."""
+    terms = {None: Covenant.objects.aggregate(months=models.Max("retention_unreferred_signal_months"))["months"]}
+    for corporation, months in Covenant.parties.through.objects.values_list(
+        "organisation", "covenant__retention_unreferred_signal_months"
+    ):
+        terms[corporation] = max(months, terms.get(corporation, 0))
+    return terms
+
+
+def expired_ledger_files(today):
+    """Ledger imports received longer ago than their corporation's term whose original is still kept."""
+    terms = ledger_file_terms()
+    if terms[None] is None:
+        return LedgerImport.objects.none()
+    kept = LedgerImport.objects.filter(original_removed_on__isnull=True)
+    expired = Q()
+    for corporation in kept.values_list("corporation", flat=True).distinct().order_by():
+        day = months_before(today, terms.get(corporation, terms[None]))
+        cutoff = timezone.make_aware(datetime.combine(day, time.min))
+        expired |= Q(corporation=corporation, started_at__lt=cutoff)
+    return kept.filter(expired) if expired else LedgerImport.objects.none()
+
+
+def remove_ledger_file(record, today):
+    """Remove the original file and the values its report quotes (a BSN, a name, a contract number).
+
+    The file goes first: should the database then fail, the next run finds the import again and finishes."""
+    if record.original:
+        default_storage.delete(record.original.name)
+    report = dict(record.report or {})
+    report["errors"] = [_without_value(error) for error in report.get("errors", [])]
+    report["missing"] = [{**missing, "contract_number": ""} for missing in report.get("missing", [])]
+    LedgerImport.objects.filter(pk=record.pk).update(original="", report=report, original_removed_on=today)
+
+
+def _without_value(error):
+    """A report's problem with its place kept and the value it quoted (in its value and message) gone."""
+    value = error.get("value") or ""
+    message = error.get("message", "").replace(f"'{value}'", "'…'") if value else error.get("message", "")
+    return {**error, "value": "", "message": message}
+
+
 def audit_cutoff(now):
     """The moment before which audit entries may go: the longest audit term of any covenant."""
     years = Covenant.objects.aggregate(years=models.Max("retention_audit_years"))["years"]
@@ -211,6 +260,9 @@ def apply_retention(today=None):
                 result.ledger_households_removed += (
                     Tenancy.objects.filter(pk__in=batch).delete()[1].get(Tenancy._meta.label, 0)
                 )
+    for record in expired_ledger_files(today).iterator():
+        remove_ledger_file(record, today)
+        result.ledger_files_removed += 1
     now = timezone.now()
     if today != timezone.localdate():  # a run for another day (a test, a catch-up): its own moment
         now = timezone.make_aware(datetime.combine(today, time.max))
@@ -222,7 +274,8 @@ def apply_retention(today=None):
         what = (
             f"retention: {result.signals_anonymised} signals and {result.cases_anonymised} cases anonymised, "
             f"{result.households_anonymised} households, {result.ledger_households_removed} ledger-only "
-            f"households removed, {result.audit_entries_removed} audit entries removed"
+            f"households removed, {result.ledger_files_removed} ledger files removed, "
+            f"{result.audit_entries_removed} audit entries removed"
         )
         reason = "retention terms of the covenant"
         if checkpoint is not None:

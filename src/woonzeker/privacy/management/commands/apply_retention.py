@@ -8,7 +8,7 @@ from woonzeker.privacy.retention import apply_retention
 class Command(BaseCommand):
     help = (
         "Apply the covenants' retention terms: anonymise expired signals and closed cases, remove expired "
-        "audit entries. Idempotent; run daily (run_daily does)."
+        "ledger files and audit entries. Idempotent; run daily (run_daily does)."
     )
 
     def add_arguments(self, parser):
