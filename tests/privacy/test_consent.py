@@ -84,6 +84,41 @@ def test_withdrawal_ends_the_services_access_everywhere(client, make_case, world
         services.update_involvement(world.social_service_worker, involvement, status="accepted")
 
 
+def test_withdrawal_ends_the_involvement_of_a_service_it_no_longer_covers(make_case, world, today):
+    case = make_case(State.CARE_TRAJECTORY)
+    both = give_consent(world.team_worker, case, Kind.SOCIAL_SERVICE, Kind.HEALTH_SERVICE)
+    social = services.request_involvement(world.team_worker, case, organisation=world.social_service)
+    services.update_involvement(world.social_service_worker, social, status="accepted")
+    case.refresh_from_db()  # the service's move counted as a change of the case
+    health = services.request_involvement(world.team_worker, case, organisation=world.health_service)
+    give_consent(world.team_worker, case, Kind.HEALTH_SERVICE)  # a second consent, for the health service only
+
+    services.withdraw_consent(world.team_worker, case, consent=both, withdrawn_on=today)
+
+    social.refresh_from_db()
+    health.refresh_from_db()
+    assert (social.status, social.finished_on) == ("consent_withdrawn", today)
+    assert (health.status, health.finished_on) == ("requested", None)  # still covered: it goes on
+    event = CaseEvent.objects.filter(case=case, action="withdraw_consent").get()
+    assert event.details == {"consent": both.pk, "involvements_ended": [social.pk]}
+    # brought in again only with a new consent
+    with pytest.raises(ValidationError, match="consent"):
+        services.request_involvement(world.team_worker, case, organisation=world.social_service)
+    give_consent(world.team_worker, case, Kind.SOCIAL_SERVICE)
+    again = services.request_involvement(world.team_worker, case, organisation=world.social_service)
+    assert again.status == "requested"
+
+
+def test_a_service_cannot_end_its_involvement_as_if_consent_were_withdrawn(client, make_case, world):
+    case = make_case(State.CARE_TRAJECTORY)
+    give_consent(world.team_worker, case, Kind.SOCIAL_SERVICE)
+    involvement = services.request_involvement(world.team_worker, case, organisation=world.social_service)
+    with pytest.raises(ValidationError, match="cannot become"):
+        services.update_involvement(world.social_service_worker, involvement, status="consent_withdrawn")
+    client.force_login(world.social_service_worker)
+    assert 'value="consent_withdrawn"' not in client.get(f"/dossiers/{case.pk}/").content.decode()
+
+
 def test_the_team_records_and_withdraws_consent_on_the_case_page(client, make_case, world, today):
     case = make_case(State.CARE_TRAJECTORY)
     client.force_login(world.team_worker)
@@ -109,6 +144,15 @@ def test_the_team_records_and_withdraws_consent_on_the_case_page(client, make_ca
     )
     assert response.status_code == 302
     assert "ingetrokken op" in client.get(f"/dossiers/{case.pk}/").content.decode()
+
+
+def test_the_team_sees_why_an_involvement_ended(client, make_case, world, today):
+    case = make_case(State.CARE_TRAJECTORY)
+    consent = give_consent(world.team_worker, case, Kind.SOCIAL_SERVICE)
+    services.request_involvement(world.team_worker, case, organisation=world.social_service)
+    services.withdraw_consent(world.team_worker, case, consent=consent, withdrawn_on=today)
+    client.force_login(world.team_worker)
+    assert "SDD: Beëindigd: toestemming ingetrokken" in client.get(f"/dossiers/{case.pk}/").content.decode()
 
 
 def test_a_consent_without_a_party_is_refused_on_the_page(client, make_case, world, today):

@@ -137,6 +137,11 @@ class InvolvementStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     FINISHED = "finished", _("Finished")
     DECLINED = "declined", _("Declined")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Ended: consent withdrawn")
+
+
+#: An involvement still under way: the service works on the case.
+RUNNING_INVOLVEMENT = (InvolvementStatus.REQUESTED, InvolvementStatus.ACCEPTED)
 
 
 #: Who may move an involvement from one status to the next.
@@ -145,6 +150,7 @@ INVOLVEMENT_STATUS_CHANGES = {
     InvolvementStatus.ACCEPTED: (InvolvementStatus.FINISHED,),
     InvolvementStatus.FINISHED: (),
     InvolvementStatus.DECLINED: (),
+    InvolvementStatus.CONSENT_WITHDRAWN: (),  # by the withdrawal itself (``withdraw_consent``), never by a service
 }
 
 

@@ -237,7 +237,10 @@ class RequestInvolvementForm(MoveForm):
 class UpdateInvolvementForm(MoveForm):
     move = "update_involvement"
     status = forms.ChoiceField(
-        label=_("New status"), choices=[("", _("Unchanged")), *InvolvementStatus.choices], required=False
+        label=_("New status"),
+        choices=[("", _("Unchanged"))]
+        + [choice for choice in InvolvementStatus.choices if choice[0] != InvolvementStatus.CONSENT_WITHDRAWN],
+        required=False,
     )
     progress = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 

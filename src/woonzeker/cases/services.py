@@ -25,6 +25,7 @@ from woonzeker.cases.arrears import arrears_threshold_message, meets_arrears_thr
 from woonzeker.cases.constants import (
     INVOLVEMENT_STATUS_CHANGES,
     OPEN_STATES,
+    RUNNING_INVOLVEMENT,
     SIGNAL_WITHDRAWAL_OUTCOMES,
     ApproachChannel,
     CorporationDecision,
@@ -395,7 +396,8 @@ def record_consent(actor, case, *, given_by, given_on, parties, purpose=""):
 
 
 def withdraw_consent(actor, case, *, consent, withdrawn_on):
-    """The household withdraws a consent: from now on the services it covered no longer see the case."""
+    """The household withdraws a consent: from now on the services it covered no longer see the case, and
+    the running involvement of a service that no other consent in force covers ends on the day of withdrawal."""
     with _performing(actor, case, "withdraw_consent") as step:
         c = step.case
         consent = Consent.objects.select_for_update().filter(pk=getattr(consent, "pk", consent), case=c).first()
@@ -405,8 +407,20 @@ def withdraw_consent(actor, case, *, consent, withdrawn_on):
         consent.withdrawn_by = actor
         consent.withdrawn_at = timezone.now()
         consent.save()
-        step.details = {"consent": consent.pk}
+        step.details = {"consent": consent.pk, "involvements_ended": _end_involvements_without_consent(c, consent)}
     return consent
+
+
+def _end_involvements_without_consent(case, withdrawn):
+    """End the running involvements of services no consent in force covers any more; returns their ids."""
+    ended = []
+    for involvement in case.involvements.select_for_update().filter(status__in=RUNNING_INVOLVEMENT):
+        if not consent_in_force(case, involvement.organisation.kind):
+            involvement.status = InvolvementStatus.CONSENT_WITHDRAWN
+            involvement.finished_on = withdrawn.withdrawn_on
+            involvement.save(update_fields=["status", "finished_on"])
+            ended.append(involvement.pk)
+    return ended
 
 
 def consent_in_force(case, kind):
@@ -433,9 +447,7 @@ def request_involvement(actor, case, *, organisation, question="", requested_on=
                     % {"org": organisation}
                 }
             )
-        if c.involvements.filter(
-            organisation=organisation, status__in=[InvolvementStatus.REQUESTED, InvolvementStatus.ACCEPTED]
-        ).exists():
+        if c.involvements.filter(organisation=organisation, status__in=RUNNING_INVOLVEMENT).exists():
             raise ValidationError({"organisation": _("%(org)s is already involved.") % {"org": organisation}})
         involvement = Involvement.objects.create(
             case=c, organisation=organisation, question=question, requested_on=requested_on or _today()
