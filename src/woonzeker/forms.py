@@ -70,7 +70,8 @@ class StyledForm(forms.Form):
     def _clean_fields(self):
         super()._clean_fields()
         for name, value in self.cleaned_data.items():
-            if isinstance(value, str):
+            # A password is taken exactly as typed: the sign-in form compares it unchanged.
+            if isinstance(value, str) and not isinstance(self.fields[name].widget, forms.PasswordInput):
                 self.cleaned_data[name] = normalise(value)
 
     def add_service_error(self, error):

@@ -64,3 +64,31 @@ def test_too_many_wrong_passwords_lock_the_sign_in_with_a_reason(page, world):
     expect(page.get_by_role("alert")).to_contain_text("15 minuten geblokkeerd")
     check_accessibility(page)
     screenshot(page, "door-locked")
+
+
+def test_a_forgotten_password_is_set_anew_through_the_mailed_link(page, world):
+    from django.core import mail
+
+    user = world.corporation_worker
+    user.email = "medewerker@merwehaven.example"
+    user.save()
+    page.goto("/inloggen/")
+    page.get_by_role("link", name="Wachtwoord vergeten?").click()
+    check_accessibility(page)
+    page.get_by_label("E-mailadres").fill(user.email)
+    page.get_by_role("button", name="Link versturen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kijk in uw e-mail")
+    check_accessibility(page)
+    link = re.search(r"https?://[^/]+(/inloggen/nieuw-wachtwoord/\S+/)", mail.outbox[-1].body).group(1)
+    page.goto(link)
+    page.get_by_label("Nieuw wachtwoord", exact=True).fill("kort")
+    page.get_by_label("Nieuw wachtwoord bevestigen").fill("kort")
+    page.get_by_role("button", name="Wachtwoord instellen").click()
+    expect(page.get_by_role("alert")).to_contain_text("Dit wachtwoord is te kort")
+    check_accessibility(page)
+    page.get_by_label("Nieuw wachtwoord", exact=True).fill("paars-nijlpaard-op-de-fiets")
+    page.get_by_label("Nieuw wachtwoord bevestigen").fill("paars-nijlpaard-op-de-fiets")
+    page.get_by_role("button", name="Wachtwoord instellen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Uw wachtwoord is gewijzigd")
+    check_accessibility(page)
+    screenshot(page, "door-new-password")

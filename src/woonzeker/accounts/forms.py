@@ -1,10 +1,19 @@
-"""The forms of the door: the code after the password."""
+"""The forms of the door: the code after the password, a forgotten password."""
+
+import logging
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from woonzeker.accounts.second_factor import verify_code
+from woonzeker.audit import services as audit
+from woonzeker.audit.models import AuditAction
 from woonzeker.forms import StyledForm
+
+logger = logging.getLogger(__name__)
 
 
 class CodeForm(StyledForm):
@@ -31,3 +40,37 @@ class CodeForm(StyledForm):
                 _("This code is not right (or no longer valid). Wait for a new code and try again."), code="invalid"
             )
         return code
+
+
+class ForgottenPasswordForm(StyledForm, PasswordResetForm):
+    """An e-mail address; each active account with that address and a password gets a link to set a new one.
+
+    The page says the same whatever the address, so it tells no one which addresses have an account. An
+    account gets at most one link per ``PASSWORD_RESET_MAIL_INTERVAL`` (a shared cache counts across app
+    servers; should it not answer, the link goes anyway and the log says so)."""
+
+    def get_users(self, email):
+        for user in super().get_users(email):
+            if _first_link_in_interval(user):
+                yield user
+
+    def save(self, *args, request=None, **kwargs):
+        self.request = request
+        return super().save(*args, request=request, **kwargs)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+        what = f"password reset: link e-mailed to {context['user'].username}"
+        audit.record(None, AuditAction.CHANGE, what, request=self.request)
+
+
+def _first_link_in_interval(user):
+    try:
+        return cache.add(f"password-reset-mail:{user.pk}", 1, timeout=settings.PASSWORD_RESET_MAIL_INTERVAL)
+    except Exception:  # the cache is down: a link too many is better than a person locked out
+        logger.warning("password reset: the cache did not answer; the link is sent without the interval check")
+        return True
+
+
+class NewPasswordForm(StyledForm, SetPasswordForm):
+    """The new password, twice, against the password rules (``AUTH_PASSWORD_VALIDATORS``)."""

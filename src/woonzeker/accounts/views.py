@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView, PasswordResetView
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
-from woonzeker.accounts.forms import CodeForm
+from woonzeker.accounts.forms import CodeForm, ForgottenPasswordForm, NewPasswordForm
 from woonzeker.accounts.second_factor import (
     base32_secret,
     new_backup_codes,
@@ -33,6 +33,25 @@ class SignInView(LoginView):
         context["oidc_login_label"] = settings.OIDC_LOGIN_LABEL or _("Sign in with your organisation's account")
         context["idp_refused"] = "idp" in self.request.GET
         return context
+
+
+class ForgottenPasswordView(PasswordResetView):
+    """Forgotten password: a link by e-mail. Signing in afterwards still asks for the second factor."""
+
+    form_class = ForgottenPasswordForm
+    subject_template_name = "registration/password_reset_subject.txt"
+    email_template_name = "registration/password_reset_email.txt"
+
+
+class NewPasswordView(PasswordResetConfirmView):
+    """The link's page: a new password. The link works once; every session of the account ends."""
+
+    form_class = NewPasswordForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(form.user, AuditAction.CHANGE, "password set through a reset link", request=self.request)
+        return response
 
 
 def _next(request):

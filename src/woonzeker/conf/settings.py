@@ -197,6 +197,11 @@ AXES_LOCKOUT_CALLABLE = "woonzeker.accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 
+# A forgotten password: a link by e-mail that works once, within this time (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = 60 * int(os.environ.get("PASSWORD_RESET_LINK_MINUTES", "60"))
+# At most one link per account in this many seconds: the form cannot be used to flood someone's mailbox.
+PASSWORD_RESET_MAIL_INTERVAL = int(os.environ.get("PASSWORD_RESET_MAIL_INTERVAL", "300"))
+
 # The second factor (django-otp): time-based codes from an authenticator app, backup codes on paper.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Woonzeker")
 
@@ -237,7 +242,7 @@ if OIDC_ENABLED:
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "woonzeker.accounts.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from woonzeker.accounts.views import SignInView
+from woonzeker.accounts.views import ForgottenPasswordView, NewPasswordView, SignInView
 from woonzeker.conf import health
 
 urlpatterns = [
@@ -17,6 +17,18 @@ urlpatterns = [
     path("privacy/", include("woonzeker.privacy.urls")),
     path("inloggen/", SignInView.as_view(), name="login"),
     path("inloggen/", include("woonzeker.accounts.urls")),
+    path("inloggen/wachtwoord-vergeten/", ForgottenPasswordView.as_view(), name="password_reset"),
+    path(
+        "inloggen/wachtwoord-vergeten/verstuurd/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path("inloggen/nieuw-wachtwoord/<uidb64>/<token>/", NewPasswordView.as_view(), name="password_reset_confirm"),
+    path(
+        "inloggen/nieuw-wachtwoord/klaar/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
