@@ -4,7 +4,6 @@ goes through a form's ``perform``, which calls the service."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,7 +25,7 @@ from woonzeker.audit.models import AuditAction
 from woonzeker.cases.deadlines import deadlines_of
 from woonzeker.cases.forms import MOVE_FORMS, NewSignalForm, QueueFilterForm, ReferResidentForm
 from woonzeker.cases.models import Analysis
-from woonzeker.cases.selectors import queue_counts, work_queue
+from woonzeker.cases.selectors import queue_counts, queue_page, work_queue
 from woonzeker.cases.services import CaseChanged
 from woonzeker.cases.workflow import MOVES, moves_from
 from woonzeker.organisations.models import OrganisationKind
@@ -55,15 +54,15 @@ def case_list(request):
         case_worker=filters.get("case_worker"),
         query=filters.get("q", ""),
     )
-    page = Paginator(cases.select_related("tenancy", "social_team", "corporation", "case_worker"), PAGE_SIZE)
-    page = page.get_page(request.GET.get("pagina"))
+    counts = queue_counts(cases.order_by(), today)
+    page = queue_page(cases, request.GET.get("pagina"), PAGE_SIZE, count=counts["open"])
     querystring = request.GET.copy()
     querystring.pop("pagina", None)
     audit.record(user, AuditAction.READ, "work queue", cases=[case.pk for case in page.object_list], request=request)
     context = {
         "form": form,
         "page": page,
-        "counts": queue_counts(cases.order_by(), today),
+        "counts": counts,
         "today": today,
         "querystring": querystring.urlencode(),
     }
