@@ -1,0 +1,103 @@
+"""Benchmark: the work queue (the home page of every party with case files) over 1,000,000 cases.
+
+On the load benchmark's data set (``bench/load.py``, generated if missing), it renders the work queue
+as a case worker of a social team (68,000 open cases) and as a corporation's coordinator (124,000),
+first page, a page far in, and filtered on overdue cases, through the whole view (template included),
+and prints the median of seven renderings and the queries per page. Beside it, the page's cases read
+as now (``selectors.queue_page``) and as before decision 76 (full case rows sorted, then the page cut),
+and the ratio of the two. Target: the pages people open, the first page of the queue and of a filter,
+within 100 ms at this scale; a page far in (an offset of ten thousand) is shown without a target.
+
+Run: ``PYTHONPATH=src:. .venv/bin/python -m bench.work_queue`` (part of ``make bench``).
+"""
+
+import statistics
+import time
+
+from bench.load import DATABASE_URL, ensure_data_set
+
+TARGET_MS = 100
+RUNS = 7
+
+
+def measure():
+    import os
+
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "woonzeker.conf.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.paginator import Paginator
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from woonzeker.accounts.authorization import visible_cases
+    from woonzeker.accounts.models import User
+    from woonzeker.cases import views
+    from woonzeker.cases.selectors import queue_page, work_queue
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    today = timezone.localdate()
+
+    def full_rows(queue, number, per_page):
+        """The queue as it was read before: every open case's full row sorted, then the page cut."""
+        related = queue.select_related("tenancy", "social_team", "corporation", "case_worker")
+        return Paginator(related, per_page).get_page(number)
+
+    def page_timings(client, path):
+        timings = []
+        for _ in range(RUNS):
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                response = client.get(path)
+                timings.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, response.status_code
+        return statistics.median(timings), len(queries)
+
+    def read_timings(read, user, number, deadline):
+        queue = work_queue(user, visible_cases(user), today, deadline=deadline)
+        timings = []
+        for _ in range(RUNS):
+            start = time.perf_counter()
+            list(read(queue, number, views.PAGE_SIZE).object_list)
+            timings.append((time.perf_counter() - start) * 1000)
+        return statistics.median(timings)
+
+    print(f"Work queue on 1,000,000 cases; median of {RUNS} renderings; target: a page within {TARGET_MS} ms")
+    header = f"{'who':<24}{'page':<21}{'open cases':>11}{'page ms':>9}{'queries':>9}"
+    print(f"{header}{'read ms':>9}{'read before ms':>16}{'× faster':>10}  target (≤{TARGET_MS} ms)")
+    for username in ("wijkteam", "corporatie-coordinator"):
+        user = User.objects.get(username=username)
+        client = Client()
+        client.force_login(user)
+        device, _ = StaticDevice.objects.get_or_create(user=user, name="work queue benchmark", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # the second factor, as after a code
+        session.save()
+        open_cases = work_queue(user, visible_cases(user), today).count()
+        for label, path, number, deadline in (
+            ("first page", "/", 1, ""),
+            ("overdue, first page", "/?deadline=overdue", 1, "overdue"),
+            ("page 200", "/?pagina=200", 200, ""),
+        ):
+            median, queries = page_timings(client, path)
+            read = read_timings(queue_page, user, number, deadline)
+            before = read_timings(full_rows, user, number, deadline)
+            met = "—" if number > 1 else "met" if median <= TARGET_MS else "NOT MET"
+            print(
+                f"{username:<24}{label:<21}{open_cases:>11,}{median:>9.0f}{queries:>9}{read:>9.0f}{before:>16.0f}"
+                f"{before / read:>9.1f}×  {met}",
+                flush=True,
+            )
+        device.delete()
+
+
+if __name__ == "__main__":
+    ensure_data_set()
+    measure()
