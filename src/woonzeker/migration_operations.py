@@ -1,4 +1,4 @@
-"""Schema operations for large tables of a running system.
+"""Schema operations for large tables of a running system, and indexes only PostgreSQL has.
 
 On PostgreSQL an index is built and dropped ``CONCURRENTLY``: writers go on while it is built, which on
 a table of a million cases takes seconds rather than a blocked application. Elsewhere (SQLite) the plain
@@ -7,6 +7,7 @@ operation runs. A migration using them sets ``atomic = False``: ``CONCURRENTLY``
 
 from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
 from django.db import migrations
+from django.db.migrations.operations.base import Operation
 
 
 class AddIndexWithoutBlocking(AddIndexConcurrently):
@@ -31,3 +32,33 @@ class RemoveIndexWithoutBlocking(RemoveIndexConcurrently):
         if schema_editor.connection.vendor == "postgresql":
             return super().database_backwards(app_label, schema_editor, from_state, to_state)
         return migrations.RemoveIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+
+
+class IndexOnPostgreSQL(Operation):
+    """An index the models do not describe, for PostgreSQL only: an expression under an operator class, such as
+    a trigram index for ``icontains``. Built ``CONCURRENTLY``; elsewhere (SQLite) nothing is done."""
+
+    reversible = True
+
+    def __init__(self, name, table, definition):
+        self.name, self.table, self.definition = name, table, definition
+
+    def state_forwards(self, app_label, state):
+        pass  # not part of Django's model state: makemigrations neither sees nor repeats it
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            quote = schema_editor.quote_name
+            schema_editor.execute(
+                f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {quote(self.name)} ON {quote(self.table)} {self.definition}"
+            )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(self.name)}")
+
+    def describe(self):
+        return f"Create index {self.name} on {self.table} (PostgreSQL only)"
+
+    def deconstruct(self):
+        return self.__class__.__name__, [self.name, self.table, self.definition], {}
