@@ -5,33 +5,35 @@ a table of a million cases takes seconds rather than a blocked application. Else
 operation runs. A migration using them sets ``atomic = False``: ``CONCURRENTLY`` runs outside a transaction.
 """
 
-from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
+from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently, TrigramExtension
 from django.db import migrations
 from django.db.migrations.operations.base import Operation
 
 
-class AddIndexWithoutBlocking(AddIndexConcurrently):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            return super().database_forwards(app_label, schema_editor, from_state, to_state)
-        return migrations.AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+class _ConcurrentlyOnPostgreSQL:
+    """The ``CONCURRENTLY`` operation it is mixed into on PostgreSQL; ``plain``, its base operation, elsewhere."""
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+    plain = None
+
+    def _run(self, direction, app_label, schema_editor, from_state, to_state):
+        arguments = (app_label, schema_editor, from_state, to_state)
         if schema_editor.connection.vendor == "postgresql":
-            return super().database_backwards(app_label, schema_editor, from_state, to_state)
-        return migrations.AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+            return getattr(super(), direction)(*arguments)
+        return getattr(self.plain, direction)(self, *arguments)
+
+    def database_forwards(self, *arguments):
+        return self._run("database_forwards", *arguments)
+
+    def database_backwards(self, *arguments):
+        return self._run("database_backwards", *arguments)
 
 
-class RemoveIndexWithoutBlocking(RemoveIndexConcurrently):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            return super().database_forwards(app_label, schema_editor, from_state, to_state)
-        return migrations.RemoveIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+class AddIndexWithoutBlocking(_ConcurrentlyOnPostgreSQL, AddIndexConcurrently):
+    plain = migrations.AddIndex
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            return super().database_backwards(app_label, schema_editor, from_state, to_state)
-        return migrations.RemoveIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+
+class RemoveIndexWithoutBlocking(_ConcurrentlyOnPostgreSQL, RemoveIndexConcurrently):
+    plain = migrations.RemoveIndex
 
 
 class IndexOnPostgreSQL(Operation):
@@ -62,3 +64,11 @@ class IndexOnPostgreSQL(Operation):
 
     def deconstruct(self):
         return self.__class__.__name__, [self.name, self.table, self.definition], {}
+
+
+class TrigramExtensionOnPostgreSQL(TrigramExtension):
+    """``pg_trgm`` on PostgreSQL; nothing elsewhere, backwards too (Django's own asks SQLite for extensions)."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)

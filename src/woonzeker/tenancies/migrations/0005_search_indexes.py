@@ -5,10 +5,9 @@ Django writes ``icontains`` as ``UPPER(column::text) LIKE UPPER('%…%')`` and `
 may create) on exactly those expressions, and on the postcode for ``startswith``, let a search read the
 few matching households instead of every household's row. SQLite searches as before."""
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
-from woonzeker.migration_operations import IndexOnPostgreSQL
+from woonzeker.migration_operations import IndexOnPostgreSQL, TrigramExtensionOnPostgreSQL
 
 TABLE = "tenancies_tenancy"
 
@@ -19,7 +18,7 @@ class Migration(migrations.Migration):
     dependencies = [("tenancies", "0004_needless_indexes")]
 
     operations = [
-        TrigramExtension(),
+        TrigramExtensionOnPostgreSQL(),
         IndexOnPostgreSQL("tenancy_name_search", TABLE, "USING gin (upper(tenant_name::text) gin_trgm_ops)"),
         IndexOnPostgreSQL("tenancy_street_search", TABLE, "USING gin (upper(street::text) gin_trgm_ops)"),
         IndexOnPostgreSQL("tenancy_postcode_search", TABLE, "USING gin (postcode gin_trgm_ops)"),
