@@ -5,14 +5,19 @@ household's consent to share it with the services, and its withdrawal), may the
 party open the case page and the API record (200), or does the case not exist
 for it (404)? Writes: for each party and every move of the workflow table, a
 party that does not see the case gets a 404, a party that sees it but may not
-make the move gets a 403.
+make the move gets a 403. Who may make each move is read from the document's
+write table itself and held equal to the workflow's.
 """
+
+import re
+from pathlib import Path
 
 import pytest
 from rest_framework.test import APIClient
 
 from tests.factories import give_consent
 from woonzeker.accounts.authorization import may_see, refusal
+from woonzeker.accounts.models import Role
 from woonzeker.api.models import ApiToken, Scope
 from woonzeker.cases import services
 from woonzeker.cases.constants import Outcome, State
@@ -21,6 +26,8 @@ from woonzeker.cases.workflow import MOVES
 from woonzeker.organisations.models import OrganisationKind as Kind
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
 
 CASE_PARTIES = {"corporation_worker", "team_worker"}
 # Who sees the case, by the place it reached.
@@ -160,3 +167,34 @@ def test_the_safe_home_sees_what_it_referred(client, world, today):
     for party, expected in [("safe_home_worker", 200), ("team_worker", 200), ("corporation_worker", 404)]:
         client.force_login(getattr(world, party))
         assert client.get(f"/dossiers/{case.pk}/").status_code == expected, party
+
+
+def test_the_documents_write_table_is_the_workflows():
+    """docs/authorization.md says who may make each move; the workflow decides it. The two are one table."""
+    document = (ROOT / "docs" / "authorization.md").read_text(encoding="utf-8")
+    section = document.split("\n## Write\n", 1)[1].split("\n## ", 1)[0]
+    parties = {
+        "housing corporation": Kind.HOUSING_CORPORATION,
+        "social team": Kind.SOCIAL_TEAM,
+        "social service": Kind.SOCIAL_SERVICE,
+        "health service": Kind.HEALTH_SERVICE,
+        "Veilig Thuis": Kind.SAFE_HOME,
+    }
+    roles = {"case worker": Role.CASE_WORKER, "coordinator": Role.COORDINATOR}
+    documented = {}
+    for line in section.splitlines()[2:]:
+        if not line.startswith("| "):
+            continue
+        moves, who = (cell.strip() for cell in line.strip("|").split(" | "))
+        names = re.findall(r"\(`(\w+)`\)", moves)
+        if not names:
+            continue  # a row about something other than a move (a ledger import, retention)
+        who_parties, who_roles = re.sub(r" \(.*\)$", "", who).split(": ")
+        rule = (
+            {parties[name] for name in who_parties.split(", ")},
+            {roles[name] for name in who_roles.split(", ")},
+        )
+        for name in names:
+            assert name not in documented, f"{name} appears twice in docs/authorization.md"
+            documented[name] = rule
+    assert documented == {name: (set(move.parties), set(move.roles)) for name, move in MOVES.items()}
