@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from tests.factories import MunicipalityFactory, TenancyFactory, UserFactory, give_consent
 from woonzeker.accounts.models import Role
@@ -11,6 +12,7 @@ from woonzeker.audit import services as audit
 from woonzeker.audit.models import AuditAction, AuditEntry
 from woonzeker.cases import services
 from woonzeker.cases.constants import State
+from woonzeker.privacy.audit_search import containing_cases, naming_cases_as_text, search
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +65,18 @@ def test_search_by_person_finds_the_entries_about_their_cases(officer_client, pe
     logged = AuditEntry.objects.order_by("-pk").first()
     assert (logged.what, logged.case_ids) == ("audit trail search", [person.pk])
     assert "Jansen" not in logged.reason  # the log names the household, not the name searched for
+
+
+def test_the_trail_by_case_finds_the_entries_naming_it_and_not_a_longer_number(world):
+    for what, cases in [("only 12", [12]), ("112 and 5", [112, 5]), ("3, 12, 40", [3, 12, 40]), ("none", [])]:
+        audit.record(world.team_worker, AuditAction.READ, what, cases=cases)
+    assert {entry.what for entry in search(case_ids=[12])} == {"only 12", "3, 12, 40"}
+    assert {entry.what for entry in search(case_ids=[5, 40])} == {"112 and 5", "3, 12, 40"}
+    assert not search(case_ids=[1]).exists() and not search(case_ids=[]).exists()
+    if connection.vendor == "postgresql":  # the index's way (``@>``) and the text's way (SQLite's) agree
+        for ids in ([12], [5, 40], [1]):
+            entries = AuditEntry.objects.all()
+            assert set(containing_cases(entries, ids)) == set(naming_cases_as_text(entries, ids))
 
 
 def test_search_by_user_and_period(officer_client, world, person, today):

@@ -1,0 +1,118 @@
+"""Benchmark: the privacy officer's search of the audit trail by person (NEN 7513), on a long trail.
+
+On the load benchmark's data set (``bench/load.py``, generated if missing) the trail is filled up to
+``BENCH_AUDIT_ENTRIES`` entries (default 2,000,000: a year of reads of a mid-sized region) with
+synthetic reads, four in five of one case and one in five of a page of fifty; they are marked with the
+user name ``synthetic`` and do not form a chain. It then renders the privacy officer's search page for
+one household (by contract number; every entry naming its cases, first page), median of seven, and
+times the trail's part of it both ways: through the GIN index (``@>``, PostgreSQL) and as text with a
+pattern (SQLite's way, and PostgreSQL's before decision 78), with the ratio. Target: the page within
+200 ms on this trail.
+
+Run: ``PYTHONPATH=src:. .venv/bin/python -m bench.audit_search`` (part of ``make bench``).
+"""
+
+import os
+import statistics
+import time
+
+import psycopg
+
+from bench.load import DATABASE_URL, ensure_data_set
+
+ENTRIES = int(os.environ.get("BENCH_AUDIT_ENTRIES", "2000000"))
+TARGET_MS = 200
+RUNS = 7
+
+
+def fill_trail():
+    """Synthetic reads until the trail holds ``ENTRIES`` entries."""
+    with psycopg.connect(DATABASE_URL, autocommit=True) as connection:
+        have = connection.execute("SELECT count(*) FROM audit_auditentry").fetchone()[0]
+        missing = ENTRIES - have
+        if missing <= 0:
+            print(f"reusing the trail of {have:,} entries", flush=True)
+            return
+        start = time.perf_counter()
+        offset = connection.execute("SELECT count(*) FROM audit_auditentry WHERE username = 'synthetic'").fetchone()[0]
+        connection.execute(
+            """INSERT INTO audit_auditentry (at, username, organisation, role, action, what, case_ids, reason,
+                   address, previous_hash, hash, user_id)
+               SELECT now() - (g || ' seconds')::interval, 'synthetic', 'Synthetic', 'case_worker', 'read',
+                      CASE WHEN mod(g, 5) = 0 THEN 'work queue' ELSE 'case' END,
+                      CASE WHEN mod(g, 5) = 0
+                           THEN (SELECT jsonb_agg(x) FROM generate_series(1 + mod(g * 7919, 999000),
+                                                                          1 + mod(g * 7919, 999000) + 980, 20) x)
+                           ELSE jsonb_build_array(1 + mod(g * 104729, 1000000)) END,
+                      '', NULL, md5('synthetic' || g), md5('h' || g), NULL
+               FROM generate_series(%(first)s::bigint, %(last)s::bigint) g""",
+            {"first": offset + 1, "last": offset + missing},
+        )
+        connection.execute("VACUUM ANALYZE audit_auditentry")
+        print(f"added {missing:,} synthetic entries in {time.perf_counter() - start:.0f} s", flush=True)
+
+
+def measure():
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "woonzeker.conf.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from woonzeker.accounts.models import User
+    from woonzeker.audit.models import AuditEntry
+    from woonzeker.privacy.audit_search import case_ids_of, containing_cases, find_people, naming_cases_as_text
+    from woonzeker.privacy.views import privacy_tenancies
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    officer = User.objects.get(username="privacy")
+    client = Client()
+    client.force_login(officer)
+    device, _ = StaticDevice.objects.get_or_create(user=officer, name="audit search benchmark", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # the second factor, as after a code
+    session.save()
+
+    def median_ms(function):
+        timings = []
+        for _ in range(RUNS):
+            start = time.perf_counter()
+            function()
+            timings.append((time.perf_counter() - start) * 1000)
+        return statistics.median(timings)
+
+    contract = "NB-15770"
+    people = list(find_people(privacy_tenancies(officer), contract))
+    case_ids = case_ids_of(people)
+    entries = AuditEntry.objects.order_by("-at", "-pk")
+    named = containing_cases(entries, case_ids).count()
+
+    def page():
+        response = client.get(f"/privacy/?persoon={contract}")
+        assert response.status_code == 200, response.status_code
+
+    def first_page(select):
+        return lambda: (select(entries, case_ids).count(), list(select(entries, case_ids)[:50]))
+
+    page_ms = median_ms(page)
+    index_ms = median_ms(first_page(containing_cases))
+    text_ms = median_ms(first_page(naming_cases_as_text))
+    device.delete()
+    met = "met" if page_ms <= TARGET_MS else "NOT MET"
+    print(
+        f"Audit trail of {AuditEntry.objects.count():,} entries; one household ({len(case_ids)} case(s)), {named} entries"
+    )
+    print(
+        f"{'search page ms':>15}{'trail, index ms':>17}{'trail, as text ms':>19}{'× faster':>10}  target (≤{TARGET_MS} ms)"
+    )
+    print(f"{page_ms:>15.0f}{index_ms:>17.0f}{text_ms:>19.0f}{text_ms / index_ms:>9.0f}×  {met}")
+
+
+if __name__ == "__main__":
+    ensure_data_set()
+    fill_trail()
+    measure()
