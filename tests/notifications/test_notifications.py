@@ -81,6 +81,26 @@ def test_daily_digest_gathers_what_was_not_mailed(with_email, make_case, world, 
     assert not [m for m in mail.outbox if m.to == [world.team_worker.email] and "overzicht" in m.subject]
 
 
+def test_the_digest_reads_the_choices_once_however_many_wait(with_email, world, django_assert_num_queries):
+    from woonzeker.notifications.daily import send_digests
+
+    user = world.team_worker
+    Preference.objects.create(user=user, kind=Kind.NEW_REFERRAL, delivery=Delivery.DAILY)
+
+    def waiting(count):
+        for number in range(count):
+            key = f"k{count}-{number}"
+            Notification.objects.create(user=user, kind=Kind.NEW_REFERRAL, key=key, message=f"m{number}")
+
+    waiting(2)
+    with django_assert_num_queries(3) as few:  # the waiting notifications, the choices, the update
+        assert send_digests() == 1
+    waiting(12)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert send_digests() == 1
+    assert mail.outbox[-1].body.count("- m") == 12
+
+
 def test_deadline_due_soon_and_passed_are_told_once_even_when_run_twice(with_email, make_case, world, today):
     due_soon = make_case(State.SIGNAL, established_days_ago=41)  # due tomorrow
     overdue = make_case(State.SIGNAL, established_days_ago=43)  # due yesterday

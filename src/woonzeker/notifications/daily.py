@@ -13,7 +13,7 @@ from woonzeker.accounts.models import Role
 from woonzeker.cases.deadlines import DeadlineState
 from woonzeker.cases.selectors import deadlines_due
 from woonzeker.notifications.models import Delivery, Kind, Notification
-from woonzeker.notifications.services import _send, delivery_for, members, notify
+from woonzeker.notifications.services import _send, chosen_deliveries, delivery_for, members, notify
 from woonzeker.notifications.working_days import add_working_days, working_days_until
 
 
@@ -67,9 +67,10 @@ def send_digests():
         .select_related("user")
         .order_by("user_id", "created_at")
     )
+    chosen = chosen_deliveries(waiting.values("user_id"))
     by_user = {}
     for notification in waiting:
-        if delivery_for(notification.user, notification.kind) == Delivery.DAILY:
+        if delivery_for(notification.user, notification.kind, chosen) == Delivery.DAILY:
             by_user.setdefault(notification.user, []).append(notification)
     for user, notifications in by_user.items():
         with translation.override("nl"):

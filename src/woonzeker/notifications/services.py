@@ -10,12 +10,21 @@ from woonzeker.accounts.models import Role, User
 from woonzeker.notifications.models import CANNOT_SWITCH_OFF, Delivery, Kind, Notification, Preference
 
 
-def delivery_for(user, kind):
-    chosen = Preference.objects.filter(user=user, kind=kind).values_list("delivery", flat=True).first()
-    chosen = chosen or Delivery.IMMEDIATELY
-    if chosen == Delivery.OFF and kind in CANNOT_SWITCH_OFF:
+def chosen_deliveries(users):
+    """What ``users`` chose, by (user id, kind), read in one query."""
+    preferences = Preference.objects.filter(user__in=users).values_list("user_id", "kind", "delivery")
+    return {(user_id, kind): delivery for user_id, kind, delivery in preferences}
+
+
+def delivery_for(user, kind, chosen=None):
+    """How ``user`` is told of ``kind``: as chosen (``chosen``: ``chosen_deliveries`` read beforehand for many
+    users), immediately if nothing was chosen; an overdue promise cannot be switched off, only to a digest."""
+    if chosen is None:
+        chosen = chosen_deliveries([user])
+    delivery = chosen.get((user.pk, kind)) or Delivery.IMMEDIATELY
+    if delivery == Delivery.OFF and kind in CANNOT_SWITCH_OFF:
         return Delivery.DAILY
-    return chosen
+    return delivery
 
 
 def members(organisation, roles=(Role.CASE_WORKER, Role.COORDINATOR)):
@@ -26,6 +35,8 @@ def members(organisation, roles=(Role.CASE_WORKER, Role.COORDINATOR)):
 
 def notify(users, kind, key, message, case=None):
     """Tell each of ``users`` once per ``key``; e-mail those who want it immediately. Returns how many were told."""
+    users = list(users)
+    chosen = chosen_deliveries(users)
     told = 0
     for user in users:
         try:
@@ -34,7 +45,7 @@ def notify(users, kind, key, message, case=None):
         except IntegrityError:
             continue  # already told about this
         told += 1
-        if user.email and delivery_for(user, kind) == Delivery.IMMEDIATELY:
+        if user.email and delivery_for(user, kind, chosen) == Delivery.IMMEDIATELY:
             _send(user, str(Kind(kind).label), message)
             notification.emailed_at = timezone.now()
             notification.save(update_fields=["emailed_at"])
