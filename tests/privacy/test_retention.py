@@ -131,13 +131,19 @@ def test_the_ddas_exchange_file_leaves_anonymised_cases_out(cases, world, today)
     assert before - after == {cases["old_closed"], cases["old_resolved"]}
 
 
-def test_retention_is_idempotent_and_logged(cases, today, caplog):
+def test_retention_is_idempotent_and_logged(cases, today, caplog, monkeypatch):
+    monkeypatch.setattr("woonzeker.privacy.retention.BATCH", 1)
+    before = AuditEntry.objects.count()
     first = apply_retention(today)
     assert first
-    entry = AuditEntry.objects.order_by("-pk").first()
-    assert entry.username == "system"
-    assert entry.what.startswith("retention: 1 signals and 1 cases anonymised")
-    assert set(entry.case_ids) == {cases["old_closed"].pk, cases["old_resolved"].pk}
+    summary, *batches = AuditEntry.objects.order_by("-pk")[: AuditEntry.objects.count() - before]
+    assert summary.username == "system" and summary.case_ids == []
+    assert summary.what.startswith("retention: 1 signals and 1 cases anonymised")
+    # each batch of cases anonymised is an entry of its own, naming its cases: found by the person's search
+    assert [(entry.username, entry.what, len(entry.case_ids)) for entry in batches] == [
+        ("system", "retention: 1 cases anonymised", 1)
+    ] * 2
+    assert {pk for entry in batches for pk in entry.case_ids} == {cases["old_closed"].pk, cases["old_resolved"].pk}
     entries = AuditEntry.objects.count()
     second = apply_retention(today)
     assert not second
