@@ -42,7 +42,7 @@ def test_a_retried_signal_creates_one_case_and_gets_the_same_answer(world, today
     first = api.post("/api/v1/cases/signals/", new_signal(world, today), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     retry = api.post("/api/v1/cases/signals/", new_signal(world, today), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     assert first.status_code == retry.status_code == 201
-    assert retry.json() == first.json()
+    assert retry.content == first.content  # the same answer, byte for byte (on PostgreSQL too)
     assert retry["Idempotent-Replayed"] == "true"
     assert Case.objects.count() == 1
     # Without a key the same request is simply a second request, refused by the covenant's own rule.

@@ -57,7 +57,8 @@ def _key(request):
 
 
 def _replay(previous):
-    response = Response(previous.body, status=previous.status_code, content_type=previous.content_type or None)
+    body = json.loads(previous.body)  # its keys in the order they were answered in
+    response = Response(body, status=previous.status_code, content_type=previous.content_type or None)
     response["Idempotent-Replayed"] = "true"
     return response
 
@@ -82,7 +83,7 @@ def idempotent(view_method):
                 response = view_method(self, request, *args, **kwargs)
                 record.status_code = response.status_code
                 record.content_type = response.content_type or ""  # empty: negotiated as usual
-                record.body = json.loads(json.dumps(response.data, default=str))
+                record.body = json.dumps(response.data, default=str)
                 record.save()
                 return response
         previous = IdempotentRequest.objects.get(user=request.user, key=key)

@@ -62,7 +62,8 @@ class IdempotentRequest(models.Model):
     # Filled in the same transaction as the claim: never seen empty by another request.
     status_code = models.PositiveSmallIntegerField(null=True)
     content_type = models.CharField(max_length=100, blank=True)
-    body = models.JSONField(null=True)
+    # The answer as JSON text, not jsonb: PostgreSQL's jsonb would give the keys back in another order.
+    body = models.TextField(null=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
