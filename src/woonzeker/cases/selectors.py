@@ -112,7 +112,7 @@ def queue_page(queue, number, per_page, count=None):
         .select_related("tenancy", "social_team", "corporation", "case_worker")
         .in_bulk()
     )
-    page.object_list = [found[pk] for pk in ids]
+    page.object_list = [found[pk] for pk in ids if pk in found]  # (a case removed in between is left out)
     return page
 
 
