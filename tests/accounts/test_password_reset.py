@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import mail
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from woonzeker.audit.models import AuditEntry
 
@@ -18,9 +19,11 @@ NEW_PASSWORD = "paars-nijlpaard-op-de-fiets"
 
 @pytest.fixture
 def person(world):
+    """A social team's case worker with an e-mail address, who has set up an authenticator app."""
     user = world.team_worker
     user.email = "j.devries@wijkteam-noord.example"
     user.save()
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     return user
 
 
@@ -59,7 +62,7 @@ def test_a_link_by_e_mail_sets_a_new_password_and_the_code_still_follows(client,
     refused = fresh.post("/inloggen/", {"username": person.username, "password": "correct-horse-battery"})
     assert refused.status_code == 200 and "niet overeen" in refused.content.decode()
     assert fresh.post("/inloggen/", {"username": person.username, "password": NEW_PASSWORD}).status_code == 302
-    assert fresh.get("/")["Location"].startswith("/inloggen/tweede-stap/")  # the second factor, not the cases
+    assert fresh.get("/")["Location"].startswith("/inloggen/code/")  # the code from the app, not the cases
 
     trail = list(AuditEntry.objects.order_by("pk").values_list("username", "what"))
     assert ("system", f"password reset: link e-mailed to {person.username}") in trail
@@ -79,6 +82,21 @@ def test_an_inactive_account_gets_no_link(client, person):
     person.save()
     ask_for_a_link(client, person.email)
     assert mail.outbox == []
+
+
+def test_an_account_without_its_second_factor_set_up_gets_no_link(client, person, world, caplog):
+    """Its first sign-in sets up the authenticator app on the password alone: a link would hand the account
+    to whoever reads the mailbox. An account that needs no second factor gets one."""
+    TOTPDevice.objects.filter(user=person).delete()
+    assert ask_for_a_link(client, person.email)["Location"] == "/inloggen/wachtwoord-vergeten/verstuurd/"
+    assert mail.outbox == []
+    assert "no link for an account without a second factor" in caplog.text
+    aggregates_only = world.municipality_user
+    aggregates_only.role = "case_worker"  # a municipality's case worker sees figures only: no second factor
+    aggregates_only.email = "cijfers@dordrecht.example"
+    aggregates_only.save()
+    ask_for_a_link(client, aggregates_only.email)
+    assert [message.to for message in mail.outbox] == [[aggregates_only.email]]
 
 
 def test_one_link_per_account_in_the_interval(client, person, settings):
@@ -112,7 +130,7 @@ def test_the_new_password_follows_the_password_rules_in_dutch(client, person):
 def test_a_new_password_signs_out_every_other_session(client, person):
     elsewhere = Client()
     elsewhere.force_login(person)
-    assert elsewhere.get("/meldingen/")["Location"].startswith("/inloggen/tweede-stap/")  # signed in there
+    assert elsewhere.get("/meldingen/")["Location"].startswith("/inloggen/code/")  # signed in there
     ask_for_a_link(client, person.email)
     set_password(client, link_in(mail.outbox[0]))
     assert elsewhere.get("/meldingen/")["Location"].startswith("/inloggen/?next=")  # signed out

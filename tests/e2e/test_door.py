@@ -69,9 +69,12 @@ def test_too_many_wrong_passwords_lock_the_sign_in_with_a_reason(page, world):
 def test_a_forgotten_password_is_set_anew_through_the_mailed_link(page, world):
     from django.core import mail
 
+    from tests.e2e.conftest import give_authenticator
+
     user = world.corporation_worker
     user.email = "medewerker@merwehaven.example"
     user.save()
+    give_authenticator(user)  # a link goes only to an account whose second factor is set up
     page.goto("/inloggen/")
     page.get_by_role("link", name="Wachtwoord vergeten?").click()
     check_accessibility(page)

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+from django_otp import user_has_device
 
+from woonzeker.accounts.authorization import requires_second_factor
 from woonzeker.accounts.second_factor import verify_code
 from woonzeker.audit import services as audit
 from woonzeker.audit.models import AuditAction
@@ -47,10 +49,16 @@ class ForgottenPasswordForm(StyledForm, PasswordResetForm):
 
     The page says the same whatever the address, so it tells no one which addresses have an account. An
     account gets at most one link per ``PASSWORD_RESET_MAIL_INTERVAL`` (a shared cache counts across app
-    servers; should it not answer, the link goes anyway and the log says so)."""
+    servers; should it not answer, the link goes anyway and the log says so). An account that must pass a
+    second factor and has not set one up yet gets no link: its first sign-in would set up an authenticator
+    app on the password alone, so whoever reads its mailbox could make the account theirs. It signs in
+    with the password its functional administrator gave it."""
 
     def get_users(self, email):
         for user in super().get_users(email):
+            if requires_second_factor(user) and not user_has_device(user):
+                logger.warning("password reset: no link for an account without a second factor set up")
+                continue
             if _first_link_in_interval(user):
                 yield user
 
