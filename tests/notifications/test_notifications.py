@@ -54,6 +54,30 @@ def test_feedback_and_involvement_requests_are_told(with_email, make_case, world
     assert Notification.objects.filter(kind=Kind.INVOLVEMENT_REQUEST, user=world.social_service_worker).exists()
 
 
+def test_a_withdrawn_consent_tells_the_service_its_involvement_ended_without_a_link(client, make_case, world, today):
+    service_worker = world.social_service_worker
+    service_worker.email = "schuldhulp@sdd.example"
+    service_worker.save()
+    case = make_case(State.CARE_TRAJECTORY)
+    consent = give_consent(world.team_worker, case)
+    services.request_involvement(world.team_worker, case, organisation=world.social_service)
+    mail.outbox.clear()
+    services.withdraw_consent(world.team_worker, case, consent=consent, withdrawn_on=today)
+
+    [told] = Notification.objects.filter(kind=Kind.INVOLVEMENT_ENDED)
+    assert told.user == service_worker and told.case == case  # kept with the case, for retention
+    [message] = mail.outbox
+    assert message.to == [service_worker.email]
+    assert f"dossier {case.pk}" in message.body and "toestemming ingetrokken" in message.body
+    assert "om het dossier te zien" not in message.body  # it no longer may
+    client.force_login(service_worker)
+    page = client.get("/meldingen/").content.decode()
+    assert f"toestemming ingetrokken om dossier {case.pk}" in page
+    assert f'href="/dossiers/{case.pk}/"' not in page  # nor the request to join it: no link to a 404
+    client.force_login(world.team_worker)  # who still sees the case: its referral links to it
+    assert f'href="/dossiers/{case.pk}/"' in client.get("/meldingen/").content.decode()
+
+
 def test_current_rent_breach_tells_case_director_and_corporation(with_email, make_case, world, today):
     case = make_case(State.CARE_TRAJECTORY)
     services.record_current_rent_check(world.corporation_worker, case, checked_on=today, paid=False)

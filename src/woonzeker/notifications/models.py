@@ -14,10 +14,14 @@ class Kind(models.TextChoices):
     DEADLINE_PASSED = "deadline_passed", _("A deadline has passed")
     DEADLINE_ESCALATION = "deadline_escalation", _("A deadline passed some time ago (to coordinators)")
     CURRENT_RENT_BREACH = "current_rent_breach", _("Current rent not paid during a care trajectory")
+    INVOLVEMENT_ENDED = "involvement_ended", _("Your service's involvement ended: consent withdrawn")
 
 
 #: Overdue promises reach people whatever they chose: "off" becomes a daily digest.
 CANNOT_SWITCH_OFF = (Kind.DEADLINE_PASSED, Kind.DEADLINE_ESCALATION)
+
+#: About a case its readers may no longer open: the e-mail does not send them to see it.
+CASE_CLOSED_TO_THEM = (Kind.INVOLVEMENT_ENDED,)
 
 
 class Delivery(models.TextChoices):

@@ -7,7 +7,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from woonzeker.accounts.models import Role, User
-from woonzeker.notifications.models import CANNOT_SWITCH_OFF, Delivery, Kind, Notification, Preference
+from woonzeker.notifications.models import (
+    CANNOT_SWITCH_OFF,
+    CASE_CLOSED_TO_THEM,
+    Delivery,
+    Kind,
+    Notification,
+    Preference,
+)
 
 
 def chosen_deliveries(users):
@@ -46,17 +53,22 @@ def notify(users, kind, key, message, case=None):
             continue  # already told about this
         told += 1
         if user.email and delivery_for(user, kind, chosen) == Delivery.IMMEDIATELY:
-            _send(user, str(Kind(kind).label), message)
+            _send(user, str(Kind(kind).label), message, to_see_the_case=kind not in CASE_CLOSED_TO_THEM)
             notification.emailed_at = timezone.now()
             notification.save(update_fields=["emailed_at"])
     return told
 
 
-def _send(user, subject, body):
+def _send(user, subject, body, to_see_the_case=True):
     with translation.override("nl"):
+        footer = (
+            _("Sign in to Woonzeker to see the case. This e-mail holds no personal details.")
+            if to_see_the_case
+            else _("This e-mail holds no personal details.")
+        )
         send_mail(
             f"Woonzeker: {subject}",
-            body + "\n\n" + _("Sign in to Woonzeker to see the case. This e-mail holds no personal details."),
+            body + "\n\n" + footer,
             settings.DEFAULT_FROM_EMAIL,
             [user.email],
         )
@@ -92,6 +104,19 @@ def follow_up(case, move, details):
             )
         elif move == "record_current_rent_check" and details.get("paid") is False:
             current_rent_breach(case, details.get("check", "manual"))
+        elif move == "withdraw_consent":
+            for involvement in case.involvements.filter(pk__in=details.get("involvements_ended", [])):
+                notify(
+                    members(involvement.organisation),
+                    Kind.INVOLVEMENT_ENDED,
+                    f"involvement_ended:{involvement.pk}",
+                    _(
+                        "The household withdrew its consent to share case %(case)s with your organisation: your "
+                        "involvement has ended and the case is no longer open to you."
+                    )
+                    % {"case": case.pk},
+                    case,
+                )
 
 
 def current_rent_breach(case, reference):

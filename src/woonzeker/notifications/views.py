@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from woonzeker.accounts.authorization import visible_cases
 from woonzeker.forms import StyledForm
 from woonzeker.notifications.models import CANNOT_SWITCH_OFF, Delivery, Kind, Preference
 
@@ -30,6 +31,11 @@ def notifications(request):
             Preference.objects.update_or_create(user=user, kind=kind, defaults={"delivery": delivery})
         messages.success(request, _("Your choices were saved."))
         return redirect("notifications:list")
-    listed = list(user.notifications.select_related("case")[:100])
+    listed = list(user.notifications.all()[:100])
+    # A notification links to its case only while the reader may open it (a consent withdrawn, say).
+    named = {notification.case_id for notification in listed if notification.case_id}
+    open_to_them = set(visible_cases(user).filter(pk__in=named).values_list("pk", flat=True))
+    for notification in listed:
+        notification.opens_case = notification.case_id in open_to_them
     user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
     return render(request, "notifications/notifications.html", {"notifications": listed, "form": form})
