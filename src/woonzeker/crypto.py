@@ -172,7 +172,7 @@ class _EmptyOnlyExact(Exact):
 
 
 class EncryptedCharField(models.CharField):
-    """Text encrypted at rest; the attribute on the model holds the plain text.
+    """Text encrypted at rest, and in a dump; the attribute on the model holds the plain text.
 
     ``hash_field`` names a field (declared after this one) that ``save`` fills
     with ``keyed_hash`` of the text. Only ``field=''`` and ``isnull`` lookups
@@ -193,6 +193,16 @@ class EncryptedCharField(models.CharField):
 
     def from_db_value(self, value, expression, connection):
         return decrypt(value) if value else value
+
+    def value_to_string(self, obj):
+        """Serialised (``dumpdata``, fixtures) encrypted, as at rest: a dump holds no plain text."""
+        return encrypt(self.value_from_object(obj) or "")
+
+    def to_python(self, value):
+        """A serialised value read back (``loaddata``) is decrypted; plain text, as a form gives it, stays."""
+        if isinstance(value, str) and value.startswith(f"{VERSION}:"):
+            return decrypt(value)
+        return super().to_python(value)
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)

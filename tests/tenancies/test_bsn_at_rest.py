@@ -38,6 +38,18 @@ def test_the_database_never_holds_the_plain_bsn(world):
 
 
 @pytest.mark.django_db
+def test_a_dump_holds_no_plain_bsn_and_loads_back(world, tmp_path):
+    tenancy = TenancyFactory(bsn=BSN, municipality=world.dordrecht)
+    dump = tmp_path / "tenancies.json"
+    call_command("dumpdata", "tenancies.tenancy", output=str(dump))
+    assert BSN not in dump.read_text()
+    Tenancy.objects.filter(pk=tenancy.pk).delete()
+    call_command("loaddata", str(dump), verbosity=0)
+    assert Tenancy.objects.get(pk=tenancy.pk).bsn == BSN
+    assert list(Tenancy.objects.with_bsn(BSN)) == [tenancy]  # its keyed hash came back with it
+
+
+@pytest.mark.django_db
 def test_round_trip_and_lookup_through_the_keyed_hash(world):
     tenancy = TenancyFactory(bsn=BSN, municipality=world.dordrecht)
     TenancyFactory(bsn=OTHER_BSN, municipality=world.dordrecht)
