@@ -90,3 +90,34 @@ def test_the_functional_administrator_sees_and_lifts_a_lockout(client, world):
     assert world.corporation_worker.username in admin.get("/beheer/axes/accessattempt/").content.decode()
     assert admin.post(f"/beheer/axes/accessattempt/{blocked.pk}/delete/", {"post": "yes"}).status_code == 302
     assert attempt(client, world.corporation_worker.username, "correct-horse-battery").status_code == 302
+
+
+def test_a_lockout_is_told_to_the_functional_administrators_once_a_day(client, world, settings):
+    from django.core import mail
+
+    from woonzeker.notifications.models import Kind, Notification
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    administrator = world.functional_admin
+    administrator.email = "beheer@dordrecht.example"
+    administrator.save()
+    for _ in range(7):  # locked at the fifth; the sixth and seventh find it locked
+        attempt(client, world.corporation_worker.username, "wrong-password")
+    [told] = Notification.objects.filter(kind=Kind.ACCOUNT_LOCKED)
+    assert told.user == administrator
+    assert f"het account {world.corporation_worker.username}, vanaf adres 192.0.2.10" in told.message
+    [message] = mail.outbox
+    assert message.to == [administrator.email] and "Inloggen geblokkeerd" in message.subject
+    assert "om het dossier te zien" not in message.body
+    assert not Notification.objects.exclude(user=administrator).filter(kind=Kind.ACCOUNT_LOCKED).exists()
+
+
+def test_a_username_without_an_account_is_not_repeated_to_the_administrators(client, world):
+    from woonzeker.notifications.models import Kind, Notification
+
+    typed = "<script>alert(1)</script>"
+    for _ in range(5):
+        attempt(client, typed, "wrong-password", address="198.51.100.7")
+    [told] = Notification.objects.filter(kind=Kind.ACCOUNT_LOCKED)
+    assert "een gebruikersnaam zonder account, vanaf adres 198.51.100.7" in told.message
+    assert typed not in told.message

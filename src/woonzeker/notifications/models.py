@@ -15,6 +15,7 @@ class Kind(models.TextChoices):
     DEADLINE_ESCALATION = "deadline_escalation", _("A deadline passed some time ago (to coordinators)")
     CURRENT_RENT_BREACH = "current_rent_breach", _("Current rent not paid during a care trajectory")
     INVOLVEMENT_ENDED = "involvement_ended", _("Your service's involvement ended: consent withdrawn")
+    ACCOUNT_LOCKED = "account_locked", _("Sign-in blocked after too many failed attempts (to administrators)")
 
 
 #: Overdue promises reach people whatever they chose: "off" becomes a daily digest.

@@ -53,7 +53,8 @@ def notify(users, kind, key, message, case=None):
             continue  # already told about this
         told += 1
         if user.email and delivery_for(user, kind, chosen) == Delivery.IMMEDIATELY:
-            _send(user, str(Kind(kind).label), message, to_see_the_case=kind not in CASE_CLOSED_TO_THEM)
+            to_see_the_case = case is not None and kind not in CASE_CLOSED_TO_THEM
+            _send(user, str(Kind(kind).label), message, to_see_the_case=to_see_the_case)
             notification.emailed_at = timezone.now()
             notification.save(update_fields=["emailed_at"])
     return told
