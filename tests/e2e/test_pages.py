@@ -160,3 +160,29 @@ def test_municipality_sees_no_personal_files(page, world, make_case):
     expect(page.get_by_text("geen persoonlijke dossiers")).to_be_visible()
     page.goto("/dossiers/1/")
     expect(page.get_by_text("Frits Geheim")).to_have_count(0)
+
+
+def test_a_refused_ledger_report_and_its_later_removal_pass_axe(page, world, tmp_path, settings, today):
+    from dateutil.relativedelta import relativedelta
+    from django.utils import timezone
+
+    from tests.ledgers.test_importing import ledger
+    from woonzeker.ledgers.models import LedgerImport
+    from woonzeker.privacy.retention import apply_retention
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    login(page, world.corporation_worker)
+    page.goto("/aanleveringen/")
+    page.get_by_label("Huurbestand (CSV of XLSX)").set_input_files(str(ledger(tmp_path, today, [("A1", "tien euro")])))
+    page.get_by_role("button", name="Inlezen").click()
+    expect(page.get_by_role("alert")).to_contain_text("Dit bestand is geweigerd")
+    expect(page.locator("tbody tr").first).to_contain_text("tien euro")
+    check_accessibility(page)
+    # Half a year later the original and the values its report quotes are gone; the page says so.
+    LedgerImport.objects.update(started_at=timezone.now() - relativedelta(months=7))
+    apply_retention(today)
+    page.reload()
+    expect(page.get_by_text(f"Verwijderd op {today:%d-%m-%Y}")).to_be_visible()
+    expect(page.locator("tbody tr").first).not_to_contain_text("tien euro")
+    check_accessibility(page)
+    screenshot(page, "ledger-report-after-retention")
