@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from woonzeker.accounts.models import User
 from woonzeker.cases import services
 from woonzeker.cases.constants import (
+    INVOLVEMENT_STATUS_CHANGES,
     OPEN_STATES,
     SIGNAL_WITHDRAWAL_OUTCOMES,
     ApproachChannel,
@@ -234,12 +235,17 @@ class RequestInvolvementForm(MoveForm):
     question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
+_REACHABLE_INVOLVEMENT_STATUSES = {status for targets in INVOLVEMENT_STATUS_CHANGES.values() for status in targets}
+
+
 class UpdateInvolvementForm(MoveForm):
     move = "update_involvement"
     status = forms.ChoiceField(
         label=_("New status"),
+        # The statuses a service can move its involvement to (``INVOLVEMENT_STATUS_CHANGES``); not the one a
+        # withdrawn consent sets, nor the one it starts in.
         choices=[("", _("Unchanged"))]
-        + [choice for choice in InvolvementStatus.choices if choice[0] != InvolvementStatus.CONSENT_WITHDRAWN],
+        + [choice for choice in InvolvementStatus.choices if choice[0] in _REACHABLE_INVOLVEMENT_STATUSES],
         required=False,
     )
     progress = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
