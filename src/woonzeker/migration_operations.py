@@ -36,6 +36,21 @@ class RemoveIndexWithoutBlocking(_ConcurrentlyOnPostgreSQL, RemoveIndexConcurren
     plain = migrations.RemoveIndex
 
 
+class AddUniqueConstraintWithoutBlocking(migrations.AddConstraint):
+    """``AddConstraint``; on PostgreSQL its index is built ``CONCURRENTLY`` first, then adopted by the constraint."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        model = to_state.apps.get_model(app_label, self.model_name)
+        quote = schema_editor.quote_name
+        table, name = quote(model._meta.db_table), quote(self.constraint.name)
+        columns = ", ".join(quote(model._meta.get_field(field).column) for field in self.constraint.fields)
+        schema_editor.execute(f"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} ({columns})")
+        schema_editor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE USING INDEX {name}")
+        return None
+
+
 class IndexOnPostgreSQL(Operation):
     """An index the models do not describe, for PostgreSQL only: an expression under an operator class, such as
     a trigram index for ``icontains``. Built ``CONCURRENTLY``; elsewhere (SQLite) nothing is done."""
