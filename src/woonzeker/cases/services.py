@@ -407,17 +407,19 @@ def withdraw_consent(actor, case, *, consent, withdrawn_on):
         consent.withdrawn_by = actor
         consent.withdrawn_at = timezone.now()
         consent.save()
-        step.details = {"consent": consent.pk, "involvements_ended": _end_involvements_without_consent(c, consent)}
+        ended = _end_involvements_without_consent(c, consent.withdrawn_on)
+        step.details = {"consent": consent.pk, "involvements_ended": ended}
     return consent
 
 
-def _end_involvements_without_consent(case, withdrawn):
-    """End the running involvements of services no consent in force covers any more; returns their ids."""
+def _end_involvements_without_consent(case, on):
+    """End, ``on`` that day, the running involvements of services no consent in force covers any more;
+    returns their ids."""
     ended = []
     for involvement in case.involvements.select_for_update().filter(status__in=RUNNING_INVOLVEMENT):
         if not consent_in_force(case, involvement.organisation.kind):
             involvement.status = InvolvementStatus.CONSENT_WITHDRAWN
-            involvement.finished_on = withdrawn.withdrawn_on
+            involvement.finished_on = on
             involvement.save(update_fields=["status", "finished_on"])
             ended.append(involvement.pk)
     return ended

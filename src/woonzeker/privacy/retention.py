@@ -187,6 +187,10 @@ def expired_ledger_households(covenant, today):
     )
 
 
+def _start_of(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def ledger_file_terms():
     """Months a corporation's ledger files are kept, by corporation: the longest term for signals of the
     covenants it is a party to; ``None`` for any other corporation: the longest of all covenants."""
@@ -206,8 +210,7 @@ def expired_ledger_files(today):
     kept = LedgerImport.objects.filter(original_removed_on__isnull=True)
     expired = Q()
     for corporation in kept.values_list("corporation", flat=True).distinct().order_by():
-        day = months_before(today, terms.get(corporation, terms[None]))
-        cutoff = timezone.make_aware(datetime.combine(day, time.min))
+        cutoff = _start_of(months_before(today, terms.get(corporation, terms[None])))
         expired |= Q(corporation=corporation, started_at__lt=cutoff)
     return kept.filter(expired) if expired else LedgerImport.objects.none()
 
@@ -237,7 +240,7 @@ def audit_cutoff(now):
     if years is None:
         return None
     day = months_before(timezone.localtime(now).date(), 12 * years)
-    return timezone.make_aware(datetime.combine(day, time.min))
+    return _start_of(day)
 
 
 def apply_retention(today=None):
