@@ -72,6 +72,13 @@ def english_messages():
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files (original ledgers) in the test's own folder; the folder, returned."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
 def today():
     return timezone.localdate()
 

@@ -162,7 +162,7 @@ def test_municipality_sees_no_personal_files(page, world, make_case):
     expect(page.get_by_text("Frits Geheim")).to_have_count(0)
 
 
-def test_a_refused_ledger_report_and_its_later_removal_pass_axe(page, world, tmp_path, settings, today):
+def test_a_refused_ledger_report_and_its_later_removal_pass_axe(page, world, tmp_path, media, today):
     from dateutil.relativedelta import relativedelta
     from django.utils import timezone
 
@@ -170,7 +170,6 @@ def test_a_refused_ledger_report_and_its_later_removal_pass_axe(page, world, tmp
     from woonzeker.ledgers.models import LedgerImport
     from woonzeker.privacy.retention import apply_retention
 
-    settings.MEDIA_ROOT = tmp_path / "media"
     login(page, world.corporation_worker)
     page.goto("/aanleveringen/")
     page.get_by_label("Huurbestand (CSV of XLSX)").set_input_files(str(ledger(tmp_path, today, [("A1", "tien euro")])))

@@ -16,17 +16,12 @@ from woonzeker.ledgers.importing import import_ledger
 from woonzeker.ledgers.models import ImportChannel, ImportStatus, LedgerImport, TenancySnapshot
 from woonzeker.tenancies.models import Tenancy
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 HEADER = ";".join(
     ["peildatum", "contractnummer", "huurder_naam", "straat", "huisnummer", "postcode", "woonplaats", "maandhuur"]
     + ["achterstand", "betalingsregeling"]
 )
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def ledger(tmp_path, day, rows, name=None):

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from tests.ledgers.test_importing import HEADER
 from woonzeker.cases.models import Case
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 CELL = st.one_of(
     st.text(alphabet=st.characters(blacklist_characters=";\n\r"), max_size=30),
@@ -21,11 +21,6 @@ CONTENT = st.one_of(st.binary(max_size=2000), CSV, st.just(b"PK\x03\x04" + b"\x0
 NAME = st.sampled_from(
     ["huur.csv", "huur\x00.csv", "huur.xlsx", "huur.txt", "huur", "../../etc/passwd.csv", "h\u00fcur\u202e.csv"]
 )
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @settings(

@@ -249,12 +249,6 @@ def test_a_checkpoint_no_retention_run_recorded_is_reported(world, monkeypatch):
 # --- Rent-ledger files -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def _received_months_ago(months, *records):
     """Move the receipt of these ledger files back in time."""
     moment = timezone.now() - relativedelta(months=months, days=1)
