@@ -123,6 +123,7 @@ def test_the_digest_reads_the_choices_once_however_many_wait(with_email, world, 
     with django_assert_num_queries(len(few.captured_queries)):
         assert send_digests() == 1
     assert mail.outbox[-1].body.count("- m") == 12
+    assert "om het dossier te zien" not in mail.outbox[-1].body  # about no case: not sent to see one
 
 
 def test_deadline_due_soon_and_passed_are_told_once_even_when_run_twice(with_email, make_case, world, today):

@@ -13,7 +13,14 @@ from woonzeker.accounts.models import Role
 from woonzeker.cases.deadlines import DeadlineState
 from woonzeker.cases.selectors import deadlines_due
 from woonzeker.notifications.models import Delivery, Kind, Notification
-from woonzeker.notifications.services import _send, chosen_deliveries, delivery_for, members, notify
+from woonzeker.notifications.services import (
+    _send,
+    chosen_deliveries,
+    delivery_for,
+    members,
+    notify,
+    sends_to_a_case,
+)
 from woonzeker.notifications.working_days import add_working_days, working_days_until
 
 
@@ -74,7 +81,9 @@ def send_digests():
             by_user.setdefault(notification.user, []).append(notification)
     for user, notifications in by_user.items():
         with translation.override("nl"):
-            _send(user, _("your daily overview"), "\n".join(f"- {n.message}" for n in notifications))
+            body = "\n".join(f"- {n.message}" for n in notifications)
+            to_see_a_case = any(sends_to_a_case(n.kind, n.case_id) for n in notifications)
+            _send(user, _("your daily overview"), body, to_see_the_case=to_see_a_case)
         Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=timezone.now())
         sent += 1
     return sent

@@ -53,14 +53,18 @@ def notify(users, kind, key, message, case=None):
             continue  # already told about this
         told += 1
         if user.email and delivery_for(user, kind, chosen) == Delivery.IMMEDIATELY:
-            to_see_the_case = case is not None and kind not in CASE_CLOSED_TO_THEM
-            _send(user, str(Kind(kind).label), message, to_see_the_case=to_see_the_case)
+            _send(user, str(Kind(kind).label), message, to_see_the_case=sends_to_a_case(kind, case and case.pk))
             notification.emailed_at = timezone.now()
             notification.save(update_fields=["emailed_at"])
     return told
 
 
-def _send(user, subject, body, to_see_the_case=True):
+def sends_to_a_case(kind, case_id):
+    """Whether a notification sends its reader to a case: it names one, and one they may still open."""
+    return case_id is not None and kind not in CASE_CLOSED_TO_THEM
+
+
+def _send(user, subject, body, to_see_the_case):
     with translation.override("nl"):
         footer = (
             _("Sign in to Woonzeker to see the case. This e-mail holds no personal details.")
