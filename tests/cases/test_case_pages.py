@@ -119,13 +119,14 @@ def test_refer_resident_page_closed_to_a_corporation(client, world):
     assert client.get("/aanmelden/").status_code == 403
 
 
-def test_services_read_the_summary_not_the_internal_notes(client, world, make_case):
+def test_services_read_neither_the_summary_for_the_corporation_nor_the_internal_notes(client, world, make_case):
+    # The summary is the team's note for the corporation: its writer, its addressee and nobody else.
     case = make_case(State.CARE_TRAJECTORY)
     give_consent(world.team_worker, case)
     services.request_involvement(world.team_worker, case, organisation=world.social_service)
     client.force_login(world.social_service_worker)
     page = client.get(f"/dossiers/{case.pk}/").content.decode()
-    assert "Huurder werkt mee." in page
+    assert "Huurder werkt mee." not in page
     assert "Vertrouwelijk" not in page
 
 

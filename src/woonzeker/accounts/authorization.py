@@ -1,4 +1,5 @@
-"""Who may see which cases, and who may make which move: decided here and nowhere else.
+"""Who may see which cases, and who may make which move: decided here and nowhere else. Which parts of a
+case a user may read is ``disclosure`` (the disclosure table of docs/authorization.md).
 
 Pages, the API, exports and monitoring ask ``visible_cases`` for what a user
 may see and ``check_move`` before anything is written. A case a user may not
@@ -13,7 +14,6 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from woonzeker.accounts.models import Role
-from woonzeker.crypto import mask
 from woonzeker.organisations.models import OrganisationKind as Kind
 
 
@@ -63,12 +63,13 @@ def visible_cases(user):
       consent to share the case with their kind of organisation is in force;
     - Veilig Thuis: the cases it referred;
     - a municipality, or a user without an organisation: none (aggregates only);
-    - a privacy officer: none (the audit trail and access requests, ``privacy``, not case files).
+    - a privacy officer or a functional administrator, in whatever organisation: none (they read the audit trail
+      and answer access requests, ``privacy``, or administer; they do not read case files).
     """
     Case = _case_model()
     if not user.is_authenticated or not user.is_active or not user.organisation_id:
         return Case.objects.none()
-    if user.role == Role.PRIVACY_OFFICER:
+    if user.role in (Role.PRIVACY_OFFICER, Role.FUNCTIONAL_ADMIN):
         return Case.objects.none()
     organisation_id = user.organisation_id
     kind = user.organisation.kind
@@ -105,37 +106,6 @@ def _case_ids_sql(scope):
 
 def may_see(user, case):
     return visible_cases(user).filter(pk=case.pk).exists()
-
-
-def may_read_internal_notes(user, case):
-    """Internal notes and problem areas never leave the social team."""
-    return user.organisation_id is not None and user.organisation_id == case.social_team_id
-
-
-def may_read_feedback_summary(user, case):
-    """The summary is written for the corporation, and read by the team and the services brought in;
-    Veilig Thuis follows the status of what it referred, not the content of the analysis."""
-    if may_read_internal_notes(user, case):
-        return True
-    return user.organisation_kind != Kind.SAFE_HOME and case.feedback_sent_on is not None
-
-
-def may_read_full_bsn(user, case):
-    """The full citizen service number is for the social service brought into the case: debt assistance
-    identifies its client by BSN (Wgs). Everyone else who sees the household sees it masked
-    (``crypto.mask``). Asked only for a case the user may see."""
-    return (
-        user.organisation_kind == Kind.SOCIAL_SERVICE
-        and case.involvements.filter(organisation_id=user.organisation_id).exists()
-    )
-
-
-def shown_bsn(user, case):
-    """The case's BSN as ``user`` may see it: full, masked, or '' when there is none."""
-    bsn = case.tenancy.bsn
-    if not bsn:
-        return ""
-    return bsn if may_read_full_bsn(user, case) else mask(bsn)
 
 
 class MoveRefused(PermissionDenied):

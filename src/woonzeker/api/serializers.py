@@ -5,7 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from woonzeker.accounts.authorization import may_read_feedback_summary, shown_bsn
+from woonzeker.accounts.disclosure import list_row_for, may_read, shown_bsn
 from woonzeker.cases.constants import CorporationDecision, Outcome, Resolution
 from woonzeker.cases.deadlines import deadlines_of
 from woonzeker.cases.models import Case
@@ -69,6 +69,12 @@ class CaseSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, case):
+        """The case as the caller may read it: what the disclosure table withholds is emptied."""
+        data = super().to_representation(case)
+        request = self.context.get("request")
+        return list_row_for(request.user, data) if request is not None else data
+
 
 #: The list's columns: the response's key and where ``values()`` reads it; the address follows from five.
 LIST_VALUES = {
@@ -107,12 +113,13 @@ def case_list_values(cases):
     return cases.values(*LIST_VALUES.values(), *ADDRESS_VALUES)
 
 
-def case_list_row(row):
-    """One case of the list, as ``CaseSerializer`` gives it (``tests/api`` holds the two equal), built from a
-    plain row: fifty models and a thousand field objects per page cost more than the query itself."""
+def case_list_row(row, user):
+    """One case of the list as ``user`` may read it (``disclosure.list_row_for``), as ``CaseSerializer`` gives
+    it (``tests/api`` holds the two equal), built from a plain row: fifty models and a thousand field objects
+    per page cost more than the query itself."""
     result = {key: _json_value(row[column]) for key, column in LIST_VALUES.items()}
     result["address"] = format_address(*(row[column] for column in ADDRESS_VALUES))
-    return {key: result[key] for key in CaseSerializer.Meta.fields}
+    return list_row_for(user, {key: result[key] for key in CaseSerializer.Meta.fields})
 
 
 def _json_value(value):
@@ -133,7 +140,7 @@ def case_detail(case, user, today):
         for name in column.split("__"):
             value = getattr(value, name) if value is not None else None
         row[column] = value
-    result = case_list_row(row)
+    result = case_list_row(row, user)
     result["bsn"] = shown_bsn(user, case)
     result["deadlines"] = _deadlines(case, today)
     result["feedback"] = _feedback(user, case)
@@ -155,7 +162,7 @@ def _deadlines(case, today):
 
 def _feedback(user, case):
     analysis = getattr(case, "analysis", None)
-    if analysis is None or not may_read_feedback_summary(user, case):
+    if analysis is None or not may_read(user, "feedback", case):
         return None
     return {"tenant_reached": analysis.tenant_reached, "summary_for_corporation": analysis.summary_for_corporation}
 

@@ -103,7 +103,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         ]
     )
     def list(self, request, *args, **kwargs):
-        rows = [case_list_row(row) for row in self.paginate_queryset(self.get_queryset())]
+        rows = [case_list_row(row, request.user) for row in self.paginate_queryset(self.get_queryset())]
         audit.record(
             request.user, AuditAction.READ, "API case list", cases=[row["id"] for row in rows], request=request
         )

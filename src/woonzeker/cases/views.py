@@ -11,20 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from woonzeker.accounts.authorization import (
-    MoveRefused,
-    allowed_moves,
-    may_read_feedback_summary,
-    may_read_internal_notes,
-    refusal,
-    shown_bsn,
-    visible_cases,
-)
+from woonzeker.accounts.authorization import MoveRefused, allowed_moves, refusal, visible_cases
+from woonzeker.accounts.disclosure import case_view
 from woonzeker.audit import services as audit
 from woonzeker.audit.models import AuditAction
 from woonzeker.cases.deadlines import deadlines_of
 from woonzeker.cases.forms import MOVE_FORMS, NewSignalForm, QueueFilterForm, ReferResidentForm
-from woonzeker.cases.models import Analysis
 from woonzeker.cases.selectors import queue_counts, queue_page, work_queue
 from woonzeker.cases.services import CaseChanged
 from woonzeker.cases.workflow import MOVES, moves_from
@@ -90,20 +82,10 @@ def _detail_context(user, case, bound_form=None):
             routed_team = responsible_team(case.tenancy.municipality, case.tenancy.postcode)
         except ValidationError as error:
             routed_team = error.messages[0]
+    # The template is handed the case as this reader may read it (``disclosure.case_view``), not the model.
     return {
-        "case": case,
+        "case": case_view(user, case),
         "deadlines": deadlines_of(case, today),
-        "analysis": Analysis.objects.filter(case=case).prefetch_related("problems").first(),
-        "show_internal_notes": may_read_internal_notes(user, case),
-        "show_summary": may_read_feedback_summary(user, case),
-        "bsn": shown_bsn(user, case),
-        "events": case.events.select_related("actor", "organisation"),
-        "approaches": case.approaches.all(),
-        "involvements": case.involvements.select_related("organisation"),
-        "consents": case.consents.select_related("recorded_by", "withdrawn_by"),
-        "milestones": case.milestones.all(),
-        "arrangements": case.payment_arrangements.all(),
-        "rent_checks": case.current_rent_checks.all(),
         "actions": [(move, forms_by_move[move.name]) for move in moves],
         "open_action": bound_form.move if bound_form is not None else "",
         "routed_team": routed_team,

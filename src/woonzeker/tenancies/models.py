@@ -61,7 +61,7 @@ class Tenancy(models.Model):
     monthly_rent = models.DecimalField(_("monthly rent"), max_digits=8, decimal_places=2, null=True, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
-    # Encrypted at rest; found through bsn_hash (woonzeker/crypto.py); shown masked (accounts.authorization.shown_bsn).
+    # Encrypted at rest; found through bsn_hash (woonzeker/crypto.py); shown masked (accounts.disclosure.shown_bsn).
     bsn = EncryptedCharField(_("BSN"), blank=True, validators=[validate_bsn], hash_field="bsn_hash")
     bsn_hash = models.CharField(_("BSN (keyed hash)"), max_length=64, blank=True, editable=False)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
