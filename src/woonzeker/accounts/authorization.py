@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet, PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from woonzeker.accounts.models import Role
@@ -74,13 +74,24 @@ def visible_cases(user):
     organisation_id = user.organisation_id
     kind = user.organisation.kind
     if kind == Kind.HOUSING_CORPORATION:
-        return Case.objects.filter(corporation_id=organisation_id)
+        # A case someone else referred (Veilig Thuis) reaches the landlord once the team has fed back to it:
+        # until then the landlord would learn only that another organisation referred its tenant.
+        from woonzeker.cases.constants import ReferralSource
+
+        return Case.objects.filter(
+            Q(source=ReferralSource.HOUSING_CORPORATION) | Q(feedback_sent_on__isnull=False),
+            corporation_id=organisation_id,
+        )
     if kind == Kind.SOCIAL_TEAM:
         return Case.objects.filter(social_team_id=organisation_id)
     if kind in (Kind.SOCIAL_SERVICE, Kind.HEALTH_SERVICE):
+        from woonzeker.cases.constants import InvolvementStatus
         from woonzeker.cases.models import Consent, Involvement
 
-        brought_in = Involvement.objects.filter(case=OuterRef("pk"), organisation_id=organisation_id)
+        # A service that declined was never in; one that finished still reads what it worked on.
+        brought_in = Involvement.objects.filter(case=OuterRef("pk"), organisation_id=organisation_id).exclude(
+            status=InvolvementStatus.DECLINED
+        )
         consent = Consent.objects.in_force(kind).filter(case=OuterRef("pk"))
         return Case.objects.filter(Exists(brought_in), Exists(consent))
     if kind == Kind.SAFE_HOME:
@@ -171,7 +182,12 @@ def check_ledger_import(user, corporation):
 def visible_ledger_imports(user):
     from woonzeker.ledgers.models import LedgerImport
 
-    if not user.is_authenticated or not user.is_active or user.organisation_kind != Kind.HOUSING_CORPORATION:
+    if (
+        not user.is_authenticated
+        or not user.is_active
+        or user.organisation_kind != Kind.HOUSING_CORPORATION
+        or user.role not in LEDGER_ROLES
+    ):
         return LedgerImport.objects.none()
     return LedgerImport.objects.filter(corporation_id=user.organisation_id)
 

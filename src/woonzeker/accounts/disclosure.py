@@ -48,11 +48,12 @@ DISCLOSURE = {
     "case": _row(YES, YES, YES, YES, YES),
     # Name, address, phone, contract number.
     "household": _row(YES, YES, YES, YES, YES),
-    "bsn": _row(MASKED, MASKED, FULL, MASKED, MASKED),
-    # Arrears established on, the arrears, the monthly rent, how a signal was resolved.
+    "bsn": _row(MASKED, MASKED, FULL, MASKED, NO),
+    # Arrears established on, the arrears, the monthly rent, how a signal was resolved, the referral deadline
+    # (it is the establishment date plus the covenant's term).
     "signal": _row(YES, YES, YES, NO, NO),
     "approaches": _row(YES, YES, NO, NO, NO),
-    # Who referred the case and the referral note: the referrer's own note for the team.
+    # Who referred the case (and the kind of referrer) and the referral note: the referrer's own note for the team.
     "referral": _row(WRITER, YES, NO, NO, WRITER),
     # Whether the tenant was reached and the summary for the corporation.
     "feedback": _row(AFTER_FEEDBACK, YES, NO, NO, NO),
@@ -113,6 +114,13 @@ def may_read(user, record, case, *, writer_id=None):
     if cell == AFTER_FEEDBACK:
         return case.feedback_sent_on is not None
     return cell != NO
+
+
+def may_search_by_bsn(user):
+    """Whether a typed BSN finds a case for ``user``: only for a reader who holds it already, the corporation
+    (its ledger supplies it) and the social service (reads it in full). For a reader who sees it masked, a search
+    that finds or misses would tell the rest of the number, one guess at a time."""
+    return reader_of(user) == Kind.HOUSING_CORPORATION or rule(user, "bsn") == FULL
 
 
 def shown_bsn(user, case):
@@ -341,11 +349,13 @@ def _consent_view(user, consent):
         parties = str(Consent._meta.get_field(Consent.FIELD_FOR_KIND[user.organisation_kind]).verbose_name)
     else:
         parties = consent.parties_display
+    # A purpose written for both services speaks of the other one too: a service reads only a purpose of its own.
+    own_purpose = rule(user, "consents") == YES or not (consent.social_service and consent.health_service)
     return ConsentView(
         given_by=consent.given_by,
         given_on=consent.given_on,
         parties=parties,
-        purpose=consent.purpose,
+        purpose=consent.purpose if own_purpose else "",
         recorded_by=_text(consent.recorded_by),
         withdrawn_on=consent.withdrawn_on,
         withdrawn_by=_text(consent.withdrawn_by),
@@ -390,15 +400,34 @@ LIST_KEY_RECORD = {
     "established_on": "signal",
     "arrears_amount": "signal",
     "resolution": "signal",
+    "referral_due_on": "signal",
     "corporation_decision": "corporation_decision",
+    "source": "referral",
 }
 #: What a key the reader may not read becomes: the same as when there is nothing to say.
-EMPTY = {"established_on": None, "arrears_amount": None, "resolution": "", "corporation_decision": ""}
+EMPTY = {
+    "established_on": None,
+    "arrears_amount": None,
+    "resolution": "",
+    "referral_due_on": None,
+    "corporation_decision": "",
+    "source": "",
+}
 
 
 def list_row_for(user, row):
-    """A row of the case list (``api.serializers.case_list_row``) with what ``user`` may not read emptied."""
+    """A row of the case list (``api.serializers.case_list_row``) with what ``user`` may not read emptied.
+
+    The row names no referrer, so a WRITER cell is read from its kind: the referrer's kind is its own."""
     for key, record in LIST_KEY_RECORD.items():
-        if rule(user, record) == NO:
+        cell = rule(user, record)
+        if cell == NO or (cell == WRITER and row.get("source") != reader_of(user)):
             row[key] = EMPTY[key]
     return row
+
+
+def readable_deadlines(user, deadlines):
+    """Of a case's ``deadlines`` (``cases.deadlines.deadlines_of``), those ``user`` reads: the referral
+    deadline is the establishment date plus the covenant's term, so it is part of the signal."""
+    signal = rule(user, "signal") != NO
+    return [deadline for deadline in deadlines if signal or deadline.name != "referral"]

@@ -5,8 +5,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from woonzeker.accounts.disclosure import list_row_for, may_read, shown_bsn
-from woonzeker.cases.constants import CorporationDecision, Outcome, Resolution
+from woonzeker.accounts.disclosure import list_row_for, may_read, readable_deadlines, shown_bsn
+from woonzeker.cases.constants import CorporationDecision, Outcome, ReferralSource, Resolution
 from woonzeker.cases.deadlines import deadlines_of
 from woonzeker.cases.models import Case
 from woonzeker.tenancies.models import format_address
@@ -35,6 +35,8 @@ class CaseSerializer(serializers.ModelSerializer):
     contract_number = serializers.CharField(source="tenancy.contract_number", read_only=True)
     tenant_name = serializers.CharField(source="tenancy.tenant_name", read_only=True)
     address = serializers.CharField(source="tenancy.address", read_only=True)
+    # Empty when the reader may not read who referred the case (docs/authorization.md).
+    source = serializers.ChoiceField(choices=ReferralSource.choices, allow_blank=True, read_only=True)
     # Empty until the case gets there; spelled out so the schema allows "".
     outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
     resolution = serializers.ChoiceField(choices=Resolution.choices, allow_blank=True, read_only=True)
@@ -142,12 +144,12 @@ def case_detail(case, user, today):
         row[column] = value
     result = case_list_row(row, user)
     result["bsn"] = shown_bsn(user, case)
-    result["deadlines"] = _deadlines(case, today)
+    result["deadlines"] = _deadlines(user, case, today)
     result["feedback"] = _feedback(user, case)
     return result
 
 
-def _deadlines(case, today):
+def _deadlines(user, case, today):
     return [
         {
             "name": deadline.name,
@@ -156,7 +158,7 @@ def _deadlines(case, today):
             "done_on": _json_value(deadline.done_on),
             "state": deadline.state,
         }
-        for deadline in deadlines_of(case, today)
+        for deadline in readable_deadlines(user, deadlines_of(case, today))
     ]
 
 
@@ -197,7 +199,7 @@ class CaseDetailSerializer(CaseSerializer):
 
     @extend_schema_field(DeadlineSerializer(many=True))
     def get_deadlines(self, case):
-        return _deadlines(case, self.context["today"])
+        return _deadlines(self.context["request"].user, case, self.context["today"])
 
     @extend_schema_field(FeedbackSerializer(allow_null=True))
     def get_feedback(self, case):

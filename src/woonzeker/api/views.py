@@ -11,6 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from woonzeker.accounts.authorization import check_ledger_import, check_move, visible_cases, visible_ledger_imports
+from woonzeker.accounts.disclosure import NO, rule
 from woonzeker.api.idempotency import idempotent
 from woonzeker.api.models import Scope
 from woonzeker.api.permissions import HasScope
@@ -81,6 +82,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 raise ValidationError({"deadline_state": f"Choose one of: {', '.join(allowed)}."})
             cases = with_open_deadline(cases).filter(deadline_filter(deadline, timezone.localdate()))
         for name in ("established_from", "established_to"):
+            if name in params and rule(self.request.user, "signal") == NO:
+                # A filter on a date the reader may not read would tell it, one query at a time.
+                raise ValidationError({name: "Your organisation does not read when arrears were established."})
             if name in params:
                 value = params[name]
                 try:

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from woonzeker.accounts.models import User
+from woonzeker.accounts.models import Role, User
 from woonzeker.cases import services
 from woonzeker.cases.constants import (
     INVOLVEMENT_STATUS_CHANGES,
@@ -154,7 +154,10 @@ class RecordCorporationDecisionForm(MoveForm):
 
 
 def _team_members(case):
-    return User.objects.filter(organisation_id=case.social_team_id, is_active=True).order_by("first_name", "last_name")
+    # Those who work on cases: a functional administrator or privacy officer placed in the team reads none.
+    return User.objects.filter(
+        organisation_id=case.social_team_id, is_active=True, role__in=(Role.CASE_WORKER, Role.COORDINATOR)
+    ).order_by("first_name", "last_name")
 
 
 class StartCareTrajectoryForm(MoveForm):

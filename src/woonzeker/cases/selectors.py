@@ -8,6 +8,7 @@ from django.db import connection, models
 from django.db.models import Count, F, Q, Value, When
 
 from woonzeker.accounts.authorization import visible_case_ids_sql
+from woonzeker.accounts.disclosure import may_search_by_bsn
 from woonzeker.cases.constants import OPEN_STATES, State
 from woonzeker.cases.deadlines import DeadlineState
 from woonzeker.cases.models import Case
@@ -89,7 +90,7 @@ def work_queue(user, cases, today, *, state="", deadline="", team=None, municipa
     if case_worker:
         cases = cases.filter(case_worker=case_worker)
     if query:
-        cases = cases.filter(search_filter(query))
+        cases = cases.filter(search_filter(query, user))
     owed_state = OWED_IN_STATE.get(user.organisation_kind)
     owed_first = models.Case(When(state=owed_state, then=Value(0)), default=Value(1)) if owed_state else Value(1)
     return cases.annotate(owed_first=owed_first).order_by("owed_first", F("due_on").asc(nulls_last=True), "pk")
@@ -116,10 +117,11 @@ def queue_page(queue, number, per_page, count=None):
     return page
 
 
-def search_filter(query):
+def search_filter(query, user=None):
     """Name, street, postcode (with or without space), contract number, or a full BSN (through its keyed
-    hash: the database holds no plain BSN to compare with). On PostgreSQL each of these has an index on the
-    very expression Django writes for it (``tenancies/migrations/0005_search_indexes``)."""
+        hash: the database holds no plain BSN to compare with), for a ``user`` who may search by it
+    (``disclosure.may_search_by_bsn``). On PostgreSQL each of these has an index on the
+        very expression Django writes for it (``tenancies/migrations/0005_search_indexes``)."""
     text = query.strip()
     compact = text.replace(" ", "").upper()
     found = (
@@ -128,7 +130,7 @@ def search_filter(query):
         | Q(tenancy__postcode__startswith=compact)
         | Q(tenancy__contract_number__iexact=text)
     )
-    if bsn := typed_bsn(text):
+    if (bsn := typed_bsn(text)) and (user is None or may_search_by_bsn(user)):
         found |= Q(tenancy__bsn_hash=keyed_hash(bsn))
     return found
 

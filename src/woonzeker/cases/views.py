@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from woonzeker.accounts.authorization import MoveRefused, allowed_moves, refusal, visible_cases
-from woonzeker.accounts.disclosure import case_view
+from woonzeker.accounts.disclosure import case_view, readable_deadlines
 from woonzeker.audit import services as audit
 from woonzeker.audit.models import AuditAction
 from woonzeker.cases.deadlines import deadlines_of
@@ -85,7 +85,7 @@ def _detail_context(user, case, bound_form=None):
     # The template is handed the case as this reader may read it (``disclosure.case_view``), not the model.
     return {
         "case": case_view(user, case),
-        "deadlines": deadlines_of(case, today),
+        "deadlines": readable_deadlines(user, deadlines_of(case, today)),
         "actions": [(move, forms_by_move[move.name]) for move in moves],
         "open_action": bound_form.move if bound_form is not None else "",
         "routed_team": routed_team,
