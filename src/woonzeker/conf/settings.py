@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "woonzeker.conf.security.PermissionsPolicyMiddleware",
+    "woonzeker.conf.cache_control.NoStoreMiddleware",  # after authentication: it reads who was answered
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
