@@ -52,7 +52,7 @@ def fingerprint(request):
                 fields[name] = value
         digest.update(json.dumps(fields, sort_keys=True, default=str).encode())
     except RecursionError:  # nested deeper than Python's stack allows: no view takes such a body
-        raise ParseError(_("The body is nested too deeply.")) from None
+        raise ParseError(_("The JSON body is nested too deeply.")) from None
     return digest.hexdigest()
 
 
