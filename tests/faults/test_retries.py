@@ -248,3 +248,32 @@ def test_two_retries_at_the_same_moment_create_one_case(world, today):
         thread.join()
     assert Counter(statuses) == {(201, None): 1, (201, "true"): 2}
     assert Case.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_answers_kept_before_the_upgrade_are_replayed_by_their_case_and_lose_their_body(world, make_case):
+    # Until migration api 0004 a kept answer was its body, a full BSN in it; the migration keeps the case it
+    # was about, so a retry within the day is still answered (afresh), and drops the body.
+    from django.db.migrations.executor import MigrationExecutor
+
+    case, _consent = involved_social_service(world, make_case)
+    api = client_for(world.social_service_worker)
+    url = f"/api/v1/cases/{case.pk}/moves/update_involvement/"
+    assert api.post(url, {"status": "accepted"}, format="json", HTTP_IDEMPOTENCY_KEY="old-1").status_code == 200
+    kept = IdempotentRequest.objects.get()
+    IdempotentRequest.objects.create(user=kept.user, key="old-2", fingerprint="0" * 64, status_code=200)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("api", "0003_idempotent_body_as_text")])
+    table = IdempotentRequest._meta.db_table
+    with connection.cursor() as cursor:
+        old_body = f'{{"id": {case.pk}, "bsn": "111222333"}}'
+        cursor.execute(f"UPDATE {table} SET body = %s, content_type = '' WHERE key = 'old-1'", [old_body])
+        cursor.execute(f"UPDATE {table} SET body = '[]', content_type = '' WHERE key = 'old-2'")
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert "111222333" not in stored_idempotency_rows()
+    assert list(IdempotentRequest.objects.values_list("key", "object_id")) == [("old-1", case.pk)]
+    replay = api.post(url, {"status": "accepted"}, format="json", HTTP_IDEMPOTENCY_KEY="old-1")
+    assert replay["Idempotent-Replayed"] == "true"
+    assert replay.json() == api.get(f"/api/v1/cases/{case.pk}/").json()
