@@ -111,7 +111,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "woonzeker.conf.security.PermissionsPolicyMiddleware",
-    "woonzeker.conf.cache_control.NoStoreMiddleware",  # after authentication: it reads who was answered
+    "woonzeker.conf.cache_control.NoStoreMiddleware",  # no-store for sessions, tokens and forms
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
