@@ -112,10 +112,13 @@ def test_a_retried_ledger_upload_is_imported_once(world, tmp_path, settings, tod
                 api.post("/api/v1/ledgers/", {"file": handle}, format="multipart", HTTP_IDEMPOTENCY_KEY="ledger-1")
             )
     assert [r.status_code for r in responses] == [201, 201]
-    # The same report (as JSON: PostgreSQL keeps the report's timings as jsonb, in its own key order).
+    # The same report (as JSON: PostgreSQL keeps the report's timings as jsonb, in its own key order), read
+    # again and audited as a read of the report, as on its page.
     assert responses[1].json() == responses[0].json()
     assert responses[1]["Idempotent-Replayed"] == "true"
     assert LedgerImport.objects.count() == 1
+    record = LedgerImport.objects.get()
+    assert AuditEntry.objects.filter(action="read", what=f"API ledger import {record.pk} report (replayed answer)")
 
 
 def stored_idempotency_rows():
@@ -189,6 +192,10 @@ def test_kept_idempotency_keys_hold_no_bsn(world, make_case, tmp_path, today):
     with ledger.open("rb") as handle:
         refused = uploader.post("/api/v1/ledgers/", {"file": handle}, format="multipart", HTTP_IDEMPOTENCY_KEY="l-1")
     assert refused.status_code == 400
+    with ledger.open("rb") as handle:
+        again = uploader.post("/api/v1/ledgers/", {"file": handle}, format="multipart", HTTP_IDEMPOTENCY_KEY="l-1")
+    assert (again.status_code, again["Idempotent-Replayed"]) == (400, "true")
+    assert again.json() == refused.json()
     assert IdempotentRequest.objects.count() == 2
     rows = stored_idempotency_rows()
     for bsn in ("111222333", "123456782"):

@@ -85,11 +85,20 @@ def _ledger_answer(record):
 
 
 def _replayed_ledger_import(request, pk, _status_code):
-    """A retried upload answered again with its import's report, if the user may still see the import."""
+    """A retried upload answered again with its import's report, if the user may still see the import: a read
+    of the report, audited as the report page audits it."""
     record = visible_ledger_imports(request.user).select_related("corporation").filter(pk=pk).first()
     if record is None:
         raise NotFound
+    _audit_report_read(request, record, f"API ledger import {record.pk} report (replayed answer)")
     return _ledger_answer(record)
+
+
+def _audit_report_read(request, record, what):
+    """A report names the cases it opened, found missing or saw breach the current rent: their read is audited."""
+    result = summary(record)
+    listed = [missing["case"] for missing in result["missing"]] + result["current_rent_breach_cases"]
+    audit.record(request.user, AuditAction.READ, what, cases=listed, request=request)
 
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -267,7 +276,9 @@ class LedgerViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses=LedgerImportSerializer)
     def retrieve(self, request, pk=None):
-        return Response(summary(self.get_object()))
+        record = self.get_object()
+        _audit_report_read(request, record, f"API ledger import {record.pk} report")
+        return Response(summary(record))
 
 
 @extend_schema(exclude=True)
