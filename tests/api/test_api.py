@@ -199,6 +199,8 @@ def test_send_a_ledger(world, tmp_path, settings, today):
     assert response.status_code == 201, response.content
     assert (response.json()["status"], response.json()["signals_opened"]) == ("imported", 1)
     assert api.get(f"/api/v1/ledgers/{response.json()['id']}/").json()["rows_read"] == 1
+    # Reading the report is audited, as on its page.
+    assert AuditEntry.objects.filter(action="read", what=f"API ledger import {response.json()['id']} report").exists()
 
 
 def test_a_refused_ledger_is_a_problem_with_every_error(world, tmp_path, settings, today):

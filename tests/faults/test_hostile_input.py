@@ -357,3 +357,38 @@ def test_a_formula_typed_as_a_reason_is_neutralised_in_the_audit_trail_export(cl
     text = response.content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text
     assert not any(cell.startswith("=") for line in text.splitlines() for cell in line.split(";"))
+
+
+NESTED_100_000_DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize("key", [None, "nested-1"])
+@pytest.mark.parametrize("url", ["/api/v1/cases/signals/", "/api/v1/cases/{case}/moves/record_approach/"])
+def test_a_json_body_nested_100_000_deep_is_a_400_problem_not_a_crash(world, make_case, url, key):
+    # Python's JSON reader gives up on such a body with a RecursionError, which was a 500 (also in the
+    # Idempotency-Key's fingerprint of the body).
+    case = make_case(State.SIGNAL)
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    body = '{"contract_number": ' + NESTED_100_000_DEEP + "}"
+    response = client_for(world.corporation_worker).post(
+        url.format(case=case.pk), body, content_type="application/json", **headers
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 400
+    assert Case.objects.count() == 1 and not case.approaches.exists()
+
+
+def test_an_idempotency_fingerprint_of_a_body_nested_too_deeply_is_a_parse_error():
+    # The key's fingerprint writes the body out again to hash it; a structure deeper than the stack is refused.
+    from types import SimpleNamespace
+
+    from rest_framework.exceptions import ParseError
+
+    from woonzeker.api.idempotency import fingerprint
+
+    deep = []
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(ParseError):
+        fingerprint(SimpleNamespace(method="POST", path="/api/v1/cases/signals/", data={"contract_number": deep}))

@@ -392,3 +392,52 @@ def test_a_later_ledger_leaves_unchanged_tenancies_unwritten(world, tmp_path, to
 
     assert after["A"] == before["A"]  # only its arrears changed: a snapshot, not the tenancy
     assert after["B"][0] != before["B"][0]  # its rent changed
+
+
+def test_a_bsn_in_a_column_without_a_header_is_never_quoted_in_the_report(client, world, tmp_path, today):
+    # One value more than the header names: the row is refused, and the report says where, with the value
+    # masked, for it may be anything (here a BSN, and the column had no name to say so).
+    from tests.api.test_api import client_for
+
+    for channel, name in (("page", "headerless-page.csv"), ("api", "headerless-api.csv")):
+        line = f"{today:%Y-%m-%d};H-{channel};Huurder H;Voorstraat;1;3311AB;Dordrecht;650,00;700;nee;123456782"
+        path = tmp_path / name
+        path.write_text(f"{HEADER}\n{line}\n", encoding="utf-8")
+        if channel == "page":
+            client.force_login(world.corporation_worker)
+            with path.open("rb") as handle:
+                response = client.post("/aanleveringen/", {"file": handle}, follow=True)
+            assert "Dit bestand is geweigerd" in response.content.decode()
+        else:
+            with path.open("rb") as handle:
+                response = client_for(world.corporation_worker).post(
+                    "/api/v1/ledgers/", {"file": handle}, format="multipart"
+                )
+            assert response.status_code == 400
+            record = LedgerImport.objects.get(filename=name)
+            report = client_for(world.corporation_worker).get(f"/api/v1/ledgers/{record.pk}/")
+            assert b"123456782" not in report.content
+        assert b"123456782" not in response.content
+        assert "*****6782" in response.content.decode()
+    assert all("123456782" not in json.dumps(record.report) for record in LedgerImport.objects.all())
+
+
+def test_a_file_with_450_000_unknown_columns_gives_a_small_report(client, world, tmp_path, today):
+    from tests.api.test_api import client_for
+
+    path = tmp_path / "wide.csv"
+    path.write_text(
+        HEADER + ";x" * 450_000 + f"\n{today:%Y-%m-%d};W-1;Huurder W;Voorstraat;1;3311AB;Dordrecht;650,00;0;nee\n",
+        encoding="utf-8",
+    )
+    with path.open("rb") as handle:
+        response = client_for(world.corporation_worker).post("/api/v1/ledgers/", {"file": handle}, format="multipart")
+    assert response.status_code == 201
+    result = response.json()
+    assert result["unknown_columns"] == ["x"] * 20
+    assert result["unknown_columns_omitted"] == 449_980
+    assert len(response.content) < 5_000
+    client.force_login(world.corporation_worker)
+    page = client.get(f"/aanleveringen/{result['id']}/")
+    assert "en 449.980 andere kolommen" in page.content.decode()
+    assert len(page.content) < 20_000

@@ -739,3 +739,27 @@ def test_the_fast_reader_reads_ordinary_rows_and_leaves_workbook_cells_to_the_ch
     assert read(2, list(cells)) == checked(2, list(cells), columns, width)[0]
     assert read(2, cells[:-3]) is not None  # the optional cells at the end left out
     assert read(2, [*cells[:8], 712.5, *cells[9:]]) is None  # a workbook's number
+
+
+def test_a_file_without_its_header_row_names_no_bsn_as_an_unknown_column(tmp_path):
+    # Its first data row is read as the header: each value an unknown column, the BSN among them masked.
+    data = row(bsn="123456782")
+    content = ";".join(data[column] for column in HEADER).encode() + b"\r\n"
+
+    _rows, report = parse(write(tmp_path, content))
+
+    assert not report.is_valid
+    assert "*****6782" in report.unknown_columns
+    assert "123456782" not in repr(report)
+
+
+def test_unknown_columns_are_named_up_to_twenty_and_counted_beyond(tmp_path):
+    long_name = "lang_" + "x" * 1000
+    header = [*HEADER, long_name, *(f"extra_{n}" for n in range(25))]
+    content = csv_bytes([row()], header=header)
+
+    _rows, report = parse(write(tmp_path, content))
+
+    assert report.is_valid
+    assert report.unknown_columns == [long_name[:200] + "…", *(f"extra_{n}" for n in range(19))]
+    assert report.unknown_columns_omitted == 6

@@ -53,17 +53,19 @@ class ApiToken(models.Model):
 
 
 class IdempotentRequest(models.Model):
-    """An API write sent with an ``Idempotency-Key``: its fingerprint and the response it got, so a retry of
-    the same request gets the same response instead of doing the work twice. Kept for a day."""
+    """An API write sent with an ``Idempotency-Key``: its fingerprint and what its answer was about, so a retry
+    of the same request is answered again instead of doing the work twice. Kept for a day.
+
+    No body is kept: a replay renders the answer afresh for its reader (``api/idempotency.py``), so this table
+    holds no personal data."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64)
     # Filled in the same transaction as the claim: never seen empty by another request.
     status_code = models.PositiveSmallIntegerField(null=True)
-    content_type = models.CharField(max_length=100, blank=True)
-    # The answer as JSON text, not jsonb: PostgreSQL's jsonb would give the keys back in another order.
-    body = models.TextField(null=True)
+    # The case (or ledger import) the answer was about; which of the two follows from the request's path.
+    object_id = models.PositiveBigIntegerField(null=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

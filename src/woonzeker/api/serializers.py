@@ -225,5 +225,8 @@ class LedgerImportSerializer(serializers.Serializer):
     signals_resolved = serializers.IntegerField()
     current_rent_breaches = serializers.IntegerField()
     tenancies_missing = serializers.IntegerField()
-    unknown_columns = serializers.ListField(child=serializers.CharField())
+    unknown_columns = serializers.ListField(
+        child=serializers.CharField(), help_text="The first 20 columns the file had that were ignored."
+    )
+    unknown_columns_omitted = serializers.IntegerField(help_text="How many more unknown columns the file had.")
     errors = serializers.ListField(child=serializers.DictField())

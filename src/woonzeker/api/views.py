@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from woonzeker.accounts.authorization import check_ledger_import, check_move, visible_cases, visible_ledger_imports
 from woonzeker.accounts.disclosure import NO, rule
-from woonzeker.api.idempotency import idempotent
+from woonzeker.api.idempotency import answered_with, idempotent
 from woonzeker.api.models import Scope
 from woonzeker.api.permissions import HasScope
 from woonzeker.api.problems import problem
@@ -40,8 +40,9 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
     str,
     OpenApiParameter.HEADER,
-    description="Optional. A retry with the same key gets the first response back (header Idempotent-Replayed: "
-    "true) instead of doing the work twice; the same key with another request is refused (422). Kept for a day.",
+    description="Optional. A retry with the same key is answered again (header Idempotent-Replayed: true) instead "
+    "of doing the work twice: with the case (or import) as the caller may read it now, or 404 when it may no "
+    "longer see it; the same key with another request is refused (422). Kept for a day.",
 )
 
 CASE_NUMBER = OpenApiParameter(
@@ -49,6 +50,56 @@ CASE_NUMBER = OpenApiParameter(
 )
 
 LIST_PARAMETERS = {"state", "deadline_state", "established_from", "established_to", "page"}
+
+
+def _case_answer(user, pk, status_code=status.HTTP_200_OK):
+    """Case ``pk`` in full as ``user`` may read it now (404 if they may not see it): the answer of a move and of
+    a new signal, and of their replays."""
+    case = _case(user, pk)
+    return answered_with(Response(case_detail(case, user, timezone.localdate()), status=status_code), case.pk)
+
+
+def _replayed_case(request, pk, status_code):
+    """A retried move or signal answered again: a new read of the case, checked and audited as one."""
+    response = _case_answer(request.user, pk, status_code)
+    audit.record(request.user, AuditAction.READ, f"API case {pk} (replayed answer)", cases=[pk], request=request)
+    return response
+
+
+def _case(user, pk):
+    """Case ``pk`` in full if ``user`` may see it; else 404, as for a case that does not exist."""
+    case = case_in_full(user, pk)
+    if case is None:
+        raise NotFound
+    return case
+
+
+def _ledger_answer(record):
+    """The import's report (BSNs masked, as every report), as a 201; a refused import as a 400 problem."""
+    result = summary(record)
+    if record.status == ImportStatus.REFUSED:
+        response = problem(400, f"The ledger was refused; nothing was changed (import {record.pk}).", result["errors"])
+        response.data["import"] = result["id"]
+    else:
+        response = Response(result, status=status.HTTP_201_CREATED)
+    return answered_with(response, record.pk)
+
+
+def _replayed_ledger_import(request, pk, _status_code):
+    """A retried upload answered again with its import's report, if the user may still see the import: a read
+    of the report, audited as the report page audits it."""
+    record = visible_ledger_imports(request.user).select_related("corporation").filter(pk=pk).first()
+    if record is None:
+        raise NotFound
+    _audit_report_read(request, record, f"API ledger import {record.pk} report (replayed answer)")
+    return _ledger_answer(record)
+
+
+def _audit_report_read(request, record, what):
+    """A report names the cases it opened, found missing or saw breach the current rent: their read is audited."""
+    result = summary(record)
+    listed = [missing["case"] for missing in result["missing"]] + result["current_rent_breach_cases"]
+    audit.record(request.user, AuditAction.READ, what, cases=listed, request=request)
 
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -129,7 +180,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         parameters=[CASE_NUMBER, IDEMPOTENCY_KEY],
     )
     @action(detail=True, methods=["post"], url_path=r"moves/(?P<move>[a-z_]+)")
-    @idempotent
+    @idempotent(replay=_replayed_case)
     def move(self, request, pk=None, move=None):
         case = _case(request.user, pk)
         if move not in MOVE_FORMS:
@@ -143,8 +194,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             audit.record(
                 request.user, AuditAction.CHANGE, f"API case {case.pk}: {move}", cases=[case.pk], request=request
             )
-        case = _case(request.user, case.pk)  # afresh, with its codes as they are now
-        return Response(case_detail(case, request.user, timezone.localdate()))
+        return _case_answer(request.user, case.pk)  # afresh, with its codes as they are now
 
     @extend_schema(
         request=inline_serializer(
@@ -167,7 +217,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         parameters=[IDEMPOTENCY_KEY],
     )
     @action(detail=False, methods=["post"], url_path="signals")
-    @idempotent
+    @idempotent(replay=_replayed_case)
     def signals(self, request):
         """Establish arrears for a tenancy (a signal), as the New signal page does."""
         check_move(request.user, MOVES["establish_signal"])
@@ -183,15 +233,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 cases=[case.pk],
                 request=request,
             )
-        return Response(case_detail(case, request.user, timezone.localdate()), status=status.HTTP_201_CREATED)
-
-
-def _case(user, pk):
-    """Case ``pk`` in full if ``user`` may see it; else 404, as for a case that does not exist."""
-    case = case_in_full(user, pk)
-    if case is None:
-        raise NotFound
-    return case
+        return _case_answer(request.user, case.pk, status.HTTP_201_CREATED)
 
 
 def _form_data(data):
@@ -225,7 +267,7 @@ class LedgerViewSet(viewsets.GenericViewSet):
         responses={201: LedgerImportSerializer},
         parameters=[IDEMPOTENCY_KEY],
     )
-    @idempotent
+    @idempotent(replay=_replayed_ledger_import)
     def create(self, request):
         check_ledger_import(request.user, request.user.organisation)
         upload = LedgerUploadSerializer(data=request.data)
@@ -234,18 +276,13 @@ class LedgerViewSet(viewsets.GenericViewSet):
         with transaction.atomic():
             record = import_ledger(request.user, request.user.organisation, file, file.name, ImportChannel.API)
             audit.record(request.user, AuditAction.CHANGE, f"API ledger import {record.pk}", request=request)
-        result = summary(record)
-        if record.status == ImportStatus.REFUSED:
-            response = problem(
-                400, f"The ledger was refused; nothing was changed (import {record.pk}).", result["errors"]
-            )
-            response.data["import"] = result["id"]
-            return response
-        return Response(result, status=status.HTTP_201_CREATED)
+        return _ledger_answer(record)
 
     @extend_schema(responses=LedgerImportSerializer)
     def retrieve(self, request, pk=None):
-        return Response(summary(self.get_object()))
+        record = self.get_object()
+        _audit_report_read(request, record, f"API ledger import {record.pk} report")
+        return Response(summary(record))
 
 
 @extend_schema(exclude=True)

@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "woonzeker.conf.security.PermissionsPolicyMiddleware",
+    "woonzeker.conf.cache_control.NoStoreMiddleware",  # no-store for sessions, tokens and forms
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -348,6 +349,12 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["woonzeker.api.permissions.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_RATE", "600/minute")},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's three, its JSON parser refusing a body nested too deeply as a 400 (not a RecursionError).
+    "DEFAULT_PARSER_CLASSES": [
+        "woonzeker.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Woonzeker API",

@@ -243,6 +243,7 @@ def _report_base(report):
     return {
         "rows_read": report.rows_read,
         "unknown_columns": report.unknown_columns,
+        "unknown_columns_omitted": report.unknown_columns_omitted,
         "errors": [{"row": e.row, "column": e.column, "value": e.value, "message": e.message} for e in report.errors],
     }
 

@@ -94,6 +94,7 @@ MAX_ERRORS = 1000
 MAX_AMOUNT = Decimal("999999.99")  # Tenancy.monthly_rent has max_digits=8, decimal_places=2
 MAX_LINE_BYTES = 1_000_000  # a CSV line is read whole: a row takes well under a kilobyte
 MAX_VALUE_IN_ERROR = 200  # characters of an offending value kept in an error
+MAX_UNKNOWN_COLUMNS = 20  # unknown columns named in a report; the rest are counted
 
 CENT = Decimal("0.01")
 ZIP_MAGIC = b"PK\x03\x04"  # XLSX is a zip archive
@@ -172,7 +173,8 @@ class ParseReport:
     """What ``parse_ledger`` found; complete only once ``finished`` is true."""
 
     errors: list[LedgerError] = field(default_factory=list)
-    unknown_columns: list[str] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)  # the first MAX_UNKNOWN_COLUMNS
+    unknown_columns_omitted: int = 0  # the unknown columns beyond those
     rows_read: int = 0  # data rows, not counting the header and empty rows
     reference_date: date | None = None
     omitted_errors: int = 0
@@ -189,6 +191,17 @@ class ParseReport:
             self.errors.append(error)
         else:
             self.omitted_errors += 1
+
+    def add_unknown_column(self, name):
+        """Name ``name`` as a column ignored; beyond ``MAX_UNKNOWN_COLUMNS`` only count it (a file with hundreds
+        of thousands of them would otherwise make a report of megabytes). A name that is a valid BSN (a file
+        without a header: its first row is read as one) is named masked, a long one shortened."""
+        if len(self.unknown_columns) >= MAX_UNKNOWN_COLUMNS:
+            self.unknown_columns_omitted += 1
+        elif nl_bsn.is_valid(name):
+            self.unknown_columns.append(mask(name))
+        else:
+            self.unknown_columns.append(name if len(name) <= MAX_VALUE_IN_ERROR else name[:MAX_VALUE_IN_ERROR] + "…")
 
     def finish(self):
         if self.omitted_errors:
@@ -541,7 +554,7 @@ def _read_header(cells, number, report):
         elif key in REQUIRED_COLUMNS or key in OPTIONAL_COLUMNS:
             columns[key] = (position, name)
         else:
-            report.unknown_columns.append(name)
+            report.add_unknown_column(name)
     missing = [column for column in REQUIRED_COLUMNS if column not in columns]
     if missing:
         message = _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
@@ -563,7 +576,8 @@ class _Row:
         self.valid = True
         extra = [cell_text(cell) for cell in cells[width:]]
         if any(extra):
-            value = next(text for text in extra if text)
+            # Masked: a column without a name may hold anything, a BSN too (docs/ledger-format.md).
+            value = mask(next(text for text in extra if text))
             self.error("", value, _("This row has more values than the header has columns."))
 
     def error(self, column, value, message):

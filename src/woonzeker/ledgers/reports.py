@@ -17,6 +17,7 @@ def summary(record):
         "current_rent_breaches": record.current_rent_breaches,
         "tenancies_missing": record.tenancies_missing,
         "unknown_columns": report.get("unknown_columns", []),
+        "unknown_columns_omitted": report.get("unknown_columns_omitted", 0),
         "errors": report.get("errors", []),
         "current_rent_breach_cases": report.get("current_rent_breaches", []),
         "missing": report.get("missing", []),

@@ -58,7 +58,8 @@ def _human(result):
         f"  open cases not in file:  {result['tenancies_missing']}",
     ]
     if result["unknown_columns"]:
-        lines.append(f"  unknown columns ignored: {', '.join(result['unknown_columns'])}")
+        omitted = f" and {result['unknown_columns_omitted']} more" if result["unknown_columns_omitted"] else ""
+        lines.append(f"  unknown columns ignored: {', '.join(result['unknown_columns'])}{omitted}")
     for error in result["errors"]:
         where = ", ".join(
             part
