@@ -359,3 +359,17 @@ def test_pages_link_to_each_other_without_a_total(world, make_case, settings):
     assert api.get("/api/v1/cases/?page=9").status_code == 404
     assert api.get("/api/v1/cases/?page=nul").status_code == 400  # not a page number: a field error
     assert api.get(f"/api/v1/cases/?page={10**30}").status_code == 404
+
+
+def test_a_token_stops_working_when_its_user_moves_to_another_organisation_or_role(world, make_case):
+    make_case(State.REFERRED)
+    api = client_for(world.corporation_worker)
+    assert api.get("/api/v1/cases/").status_code == 200
+    world.corporation_worker.organisation = world.team
+    world.corporation_worker.save()
+    moved = api.get("/api/v1/cases/")
+    assert moved.status_code == 401  # not the team's cases through the corporation's key
+    world.corporation_worker.organisation = world.corporation
+    world.corporation_worker.role = "coordinator"
+    world.corporation_worker.save()
+    assert api.get("/api/v1/cases/").status_code == 401

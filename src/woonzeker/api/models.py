@@ -31,6 +31,16 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # Who the token was issued as: it stops working when its user moves to another organisation or role, so a
+    # system's key does not follow an account into another organisation's cases.
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    role = models.CharField(_("role"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("API token")
@@ -44,12 +54,27 @@ class ApiToken(models.Model):
         """Create a token; returns (token, key). The key is shown once and never stored."""
         prefix = secrets.token_hex(6)
         key = f"wz_{prefix}_{secrets.token_urlsafe(32)}"
-        token = cls.objects.create(user=user, name=name, prefix=prefix, key_hash=hash_key(key), scopes=list(scopes))
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            prefix=prefix,
+            key_hash=hash_key(key),
+            scopes=list(scopes),
+            organisation_id=user.organisation_id,
+            role=user.role,
+        )
         return token, key
 
     @property
     def is_active(self):
-        return self.revoked_at is None and self.user.is_active
+        """Not revoked, its user active, and still in the organisation and role it was issued for."""
+        user = self.user
+        return (
+            self.revoked_at is None
+            and user.is_active
+            and user.organisation_id == self.organisation_id
+            and user.role == self.role
+        )
 
 
 class IdempotentRequest(models.Model):
