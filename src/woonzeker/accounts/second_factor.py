@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from woonzeker.accounts.authorization import requires_second_factor
 
 BACKUP_CODE_COUNT = 10
+APP_CODE_DIGITS = 6  # django-otp's TOTPDevice default, which every device here is made with
 OIDC_BACKEND = "woonzeker.accounts.oidc.OrganisationOIDCBackend"
 
 
@@ -114,7 +115,10 @@ def verify_code(user, code, devices=None):
     code = "".join(str(code).split())
     if not code or len(code) > 16:
         return None
-    wanted = TOTPDevice if code.isdigit() else StaticDevice
+    # An app code is exactly the app's six digits; anything else is a backup code, whatever its characters
+    # (a backup code of eight hex characters is all digits now and then, about one set of ten in five).
+    # Each code goes to one kind of device only, so a backup code does not count as a wrong app code.
+    wanted = TOTPDevice if code.isdigit() and len(code) == APP_CODE_DIGITS else StaticDevice
     with transaction.atomic():
         if devices is None:
             candidates = devices_for_user(user, for_verify=True)
