@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,8 +14,26 @@ class Role(models.TextChoices):
     PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
 
 
+class UsernameValidator(RegexValidator):
+    """A username is made of lowercase ASCII letters, digits and ``. - _ @``: nothing that looks like another
+    username but is not (a Greek omicron in "corporatie", a Cyrillic "а"), no capitals that read the same."""
+
+    regex = r"\A[a-z0-9.@_-]+\Z"
+    message = _("A username consists of lowercase letters (a to z), digits and the characters . - _ @ only.")
+    flags = 0
+
+
 class User(AbstractUser):
     Role = Role
+
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        unique=True,
+        help_text=_("Lowercase letters (a to z), digits and . - _ @ only."),
+        validators=[UsernameValidator()],
+        error_messages={"unique": _("A user with that username already exists.")},
+    )
 
     organisation = models.ForeignKey(
         "organisations.Organisation",
