@@ -215,19 +215,4 @@ def test_api_tokens_are_not_asked_for_a_code(world):
     assert api.get("/api/v1/cases/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
 
 
-def test_the_functional_administrator_removes_a_lost_authenticator_without_seeing_its_secret(client, world):
-    from django.test import Client
-
-    lost = authenticator(world.team_worker)
-    admin = world.functional_admin
-    admin_device = authenticator(admin)
-    sign_in(client, admin)
-    client.post("/inloggen/code/", {"code": code_for(admin_device)})
-    page = client.get(f"/beheer/otp_totp/totpdevice/{lost.pk}/change/").content.decode()
-    assert lost.key not in page
-    assert client.post(f"/beheer/otp_totp/totpdevice/{lost.pk}/delete/", {"post": "yes"}).status_code == 302
-    assert not TOTPDevice.objects.filter(pk=lost.pk).exists()
-    # The user sets up a new app at the next sign-in.
-    user_client = Client()
-    sign_in(user_client, world.team_worker)
-    assert user_client.get("/")["Location"].startswith("/inloggen/tweede-stap/")
+# A lost phone: two functional administrators remove the devices (tests/accounts/test_admin.py).
