@@ -101,9 +101,6 @@ class UserAdmin(FunctionalAdminOnly, BaseUserAdmin):
         # No "<id>/password/": the admin never sets a password (it sends the link instead).
         return [url for url in super().get_urls() if url.name != "auth_user_password_change"]
 
-    def user_change_password(self, request, id, form_url=""):
-        raise PermissionDenied(_("A functional administrator does not set passwords; send the user a link."))
-
     def save_model(self, request, obj, form, change):
         if change and obj.pk == request.user.pk:
             stored = User.objects.get(pk=obj.pk)
@@ -182,7 +179,6 @@ class SecondFactorResetRequestAdmin(FunctionalAdminOnly, admin.ModelAdmin):
     search_fields = ["user__username", "user__last_name"]
     fields = ["user", "reason", "requested_by", "requested_at", "approved_by", "approved_at"]
     readonly_fields = ["requested_by", "requested_at", "approved_by", "approved_at"]
-    autocomplete_fields = []
     actions = ["approve"]
 
     def get_readonly_fields(self, request, obj=None):
