@@ -8,6 +8,7 @@ password, deleted their authenticator and signed in as them; deleted users outri
 import re
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.core import mail
 from django.core.exceptions import PermissionDenied
@@ -301,8 +302,16 @@ def test_every_admin_page_and_action_leaves_the_audit_chain_intact(client, admin
     approve(second, SecondFactorResetRequest.objects.get())
     client.post("/beheer/accounts/user/", {"action": "deactivate", "_selected_action": [world.safe_home_worker.pk]})
     client.post(user_url(world.corporation_worker, "delete/"), {"post": "yes"})
+    for _ in range(5):
+        Client().post("/inloggen/", {"username": world.health_service_worker.username, "password": "fout"})
+    blocked = AccessAttempt.objects.get(username=world.health_service_worker.username)
+    assert client.post(f"/beheer/axes/accessattempt/{blocked.pk}/delete/", {"post": "yes"}).status_code == 302
+    client.post(
+        f"/beheer/organisations/municipality/{world.dordrecht.pk}/change/", {"name": "Dordrecht", "cbs_code": "0505"}
+    )
 
     assert AuditEntry.objects.filter(what__startswith="admin: changed user").exists()
+    assert AuditEntry.objects.filter(what__startswith="admin: deleted accessattempt").exists()
     assert AuditEntry.objects.filter(what__startswith="second factor: removal").count() == 2
     assert first_broken_link() is None
     call_command("verify_audit")
