@@ -2,8 +2,9 @@
 
 import pytest
 
-from tests.factories import give_consent
-from woonzeker.accounts.authorization import visible_cases
+from tests.factories import UserFactory, give_consent
+from woonzeker.accounts.authorization import visible_case_ids_sql, visible_cases
+from woonzeker.accounts.models import Role
 from woonzeker.cases import services
 from woonzeker.cases.constants import State
 
@@ -43,3 +44,16 @@ def test_municipality_and_administrators_see_no_personal_files(world, cases):
 def test_inactive_user_sees_nothing(world, cases):
     world.corporation_worker.is_active = False
     assert list(visible_cases(world.corporation_worker)) == []
+
+
+@pytest.mark.parametrize("role", [Role.FUNCTIONAL_ADMIN, Role.PRIVACY_OFFICER])
+@pytest.mark.parametrize("party", ["corporation", "team", "social_service", "safe_home"])
+def test_administrators_and_privacy_officers_read_no_case_file_in_whatever_organisation(
+    client, world, cases, role, party
+):
+    """Reproduced on main: a functional administrator who put itself into a corporation opened its cases."""
+    user = UserFactory(organisation=getattr(world, party), role=role)
+    assert list(visible_cases(user)) == []
+    assert visible_case_ids_sql(user) is None
+    client.force_login(user)
+    assert client.get(f"/dossiers/{cases['trajectory'].pk}/").status_code == 404

@@ -52,6 +52,30 @@ def test_a_successful_sign_in_clears_the_count(client, world):
     assert attempt(client, user.username, "correct-horse-battery").status_code == 302
 
 
+def test_signing_in_clears_only_that_usernames_failures_not_others_from_the_same_address(client, world):
+    """Reproduced on main: one successful sign-in cleared the failures of every username tried from that
+    address, so someone guessing a colleague's password could reset the count with their own account."""
+    own, victim = world.corporation_worker, world.team_worker
+    for _ in range(4):
+        attempt(client, victim.username, "wrong-password", address="198.51.100.7")
+    assert attempt(client, own.username, "correct-horse-battery", address="198.51.100.7").status_code == 302
+    client.post("/uitloggen/")
+    # The fifth wrong password for the colleague's username blocks it, the four before still counting.
+    assert attempt(client, victim.username, "wrong-password", address="198.51.100.7").status_code == 429
+    assert attempt(client, victim.username, "correct-horse-battery", address="203.0.113.5").status_code == 429
+
+
+def test_signing_in_does_not_reset_the_count_of_an_address_spraying_passwords(client, world):
+    sprayed = [world.team_worker, world.safe_home_worker, world.health_service_worker, world.social_service_worker]
+    own = world.corporation_worker.username
+    for user in sprayed:
+        attempt(client, user.username, "Welkom2026!", address="198.51.100.7")
+    assert attempt(client, own, "correct-horse-battery", "198.51.100.7").status_code == 302
+    client.post("/uitloggen/")
+    attempt(client, world.team_coordinator.username, "Welkom2026!", address="198.51.100.7")
+    assert attempt(client, own, "correct-horse-battery", "198.51.100.7").status_code == 429
+
+
 def test_one_address_spraying_one_password_over_many_accounts_is_locked(client, world):
     users = [
         world.corporation_worker,

@@ -1,12 +1,38 @@
+"""The admin of accounts: functional administrators administer accounts, and cannot become anyone.
+
+What was closed (issue #15): a functional administrator could set another user's password, delete their
+authenticator and so sign in as them; and put itself into a corporation to read its cases. Now:
+
+- no password is set here: the user is sent the forgotten-password e-mail ("send a link");
+- a second factor is removed only when a second functional administrator approves the request of the
+  first (``SecondFactorResetRequest``); the devices themselves are not in the admin;
+- nobody changes their own organisation, role or permissions;
+- users are deactivated, never deleted.
+"""
+
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils.translation import gettext_lazy as _
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from woonzeker.accounts.models import Role, User
+from woonzeker.accounts.models import USERS_ARE_NOT_DELETED, Role, SecondFactorResetRequest, User
+from woonzeker.accounts.second_factor import (
+    ResetRefused,
+    approve_second_factor_reset,
+    request_second_factor_reset,
+)
+from woonzeker.audit import services as audit
+from woonzeker.audit.models import AuditAction
 
 
 class FunctionalAdminOnly:
@@ -32,46 +58,180 @@ class FunctionalAdminOnly:
         return self._allowed(request)
 
 
+class AccountChangeForm(UserChangeForm):
+    """The account without its password: the admin shows no hash and links to no form that sets one."""
+
+    password = None
+
+
+#: What nobody changes on their own account: where they work, what they may do.
+OWN_ACCOUNT_READ_ONLY = ("organisation", "role", "is_active", "is_superuser", "groups", "user_permissions")
+
+
 @admin.register(User)
 class UserAdmin(FunctionalAdminOnly, BaseUserAdmin):
+    form = AccountChangeForm
     list_display = ["username", "first_name", "last_name", "organisation", "role", "is_active"]
     list_filter = ["role", "organisation__kind", "is_active"]
     # The organisation may be empty, so the admin's own select_related() would not follow it.
     list_select_related = ["organisation"]
     fieldsets = [
-        (None, {"fields": ["username", "password"]}),
-        (_("Person"), {"fields": ["first_name", "last_name", "email"]}),
-        (_("Organisation and role"), {"fields": ["organisation", "role", "is_active"]}),
-        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+        (None, {"fields": ["username"]}),
+        (gettext_lazy("Person"), {"fields": ["first_name", "last_name", "email"]}),
+        (gettext_lazy("Organisation and role"), {"fields": ["organisation", "role", "is_active"]}),
+        (gettext_lazy("Second factor"), {"fields": ["second_factor"]}),
+        (gettext_lazy("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"fields": ["username", "password1", "password2", "organisation", "role"]}),
     ]
+    actions = ["send_password_link", "deactivate"]
+
+    @admin.display(description=gettext_lazy("second factor set up"), boolean=True)
+    def second_factor(self, obj):
+        return user_has_device(obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ["second_factor", "last_login", "date_joined"]
+        if obj is not None and obj.pk == request.user.pk:
+            fields += OWN_ACCOUNT_READ_ONLY
+        return fields
+
+    def get_urls(self):
+        # No "<id>/password/": the admin never sets a password (it sends the link instead).
+        return [url for url in super().get_urls() if url.name != "auth_user_password_change"]
+
+    def save_model(self, request, obj, form, change):
+        if change and obj.pk == request.user.pk:
+            stored = User.objects.get(pk=obj.pk)
+            changed = [
+                name
+                for name in ("organisation_id", "role", "is_active", "is_superuser")
+                if getattr(stored, name) != getattr(obj, name)
+            ]
+            if changed:
+                raise PermissionDenied(_("Nobody changes their own organisation, role or permissions."))
+        super().save_model(request, obj, form, change)
+
+    # Users are deactivated, never deleted.
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self.message_user(request, USERS_ARE_NOT_DELETED, messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:accounts_user_changelist"))
+
+    @admin.action(description=gettext_lazy("Send a link to set a new password"))
+    def send_password_link(self, request, queryset):
+        from woonzeker.accounts.views import send_password_link
+
+        sent, not_sent = [], []
+        for user in queryset:
+            (sent if send_password_link(user, request) else not_sent).append(user.username)
+        if sent:
+            self.message_user(
+                request, _("A link to set a new password was e-mailed to: %(users)s.") % {"users": ", ".join(sent)}
+            )
+        if not_sent:
+            self.message_user(
+                request,
+                _(
+                    "No link was sent to: %(users)s (inactive, no e-mail address, no second factor set up yet, "
+                    "or a link was sent a few minutes ago)."
+                )
+                % {"users": ", ".join(not_sent)},
+                messages.WARNING,
+            )
+
+    @admin.action(description=gettext_lazy("Deactivate the selected users"))
+    def deactivate(self, request, queryset):
+        own = queryset.filter(pk=request.user.pk).exists()
+        users = list(queryset.exclude(pk=request.user.pk).filter(is_active=True))
+        for user in users:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            audit.record(request.user, AuditAction.CHANGE, f"admin: deactivated user {user.username}", request=request)
+        self.message_user(
+            request,
+            ngettext("%(count)d user deactivated.", "%(count)d users deactivated.", len(users)) % {"count": len(users)},
+        )
+        if own:
+            self.message_user(request, _("Your own account is not deactivated by yourself."), messages.WARNING)
 
 
-# The second factor's devices: a functional administrator sees them and removes them (a lost phone), so that
-# the user sets up a new app at the next sign-in; the secrets are never shown here, and nothing is made here.
+# The second factor's devices are not in the admin: whoever could delete one could, with the user's password,
+# sign in as them. A removal is requested by one functional administrator and approved by another.
 for _model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
 
 
-class SecondFactorDeviceAdmin(FunctionalAdminOnly, admin.ModelAdmin):
-    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
-    list_filter = ["confirmed"]
+@admin.register(SecondFactorResetRequest)
+class SecondFactorResetRequestAdmin(FunctionalAdminOnly, admin.ModelAdmin):
+    list_display = ["user", "requested_by", "requested_at", "approved_by", "approved_at"]
+    list_filter = [("approved_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__username", "user__last_name"]
-    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
-    readonly_fields = fields
+    fields = ["user", "reason", "requested_by", "requested_at", "approved_by", "approved_at"]
+    readonly_fields = ["requested_by", "requested_at", "approved_by", "approved_at"]
+    actions = ["approve"]
 
-    def has_add_permission(self, request, *args):
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if obj is not None else self.readonly_fields
 
     def has_change_permission(self, request, obj=None):
+        return False  # a request is not edited; it is approved (the action) or left
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_model(self, request, obj, form, change):
+        try:
+            saved = request_second_factor_reset(request.user, obj.user, obj.reason, request=request)
+        except ResetRefused as refused:
+            raise PermissionDenied(str(refused)) from refused
+        obj.pk = saved.pk
+        obj.requested_by, obj.requested_at = saved.requested_by, saved.requested_at
 
-admin.site.register(TOTPDevice, SecondFactorDeviceAdmin)
-admin.site.register(StaticDevice, SecondFactorDeviceAdmin)
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        administrator = request.user
+
+        class RequestForm(form):
+            def clean_user(self):
+                user = self.cleaned_data["user"]
+                if user.pk == administrator.pk:
+                    raise ValidationError(
+                        _("Nobody removes their own second factor; ask another functional administrator.")
+                    )
+                return user
+
+        return RequestForm
+
+    @admin.action(description=gettext_lazy("Approve: remove the second factor"))
+    def approve(self, request, queryset):
+        for reset in queryset:
+            try:
+                approve_second_factor_reset(request.user, reset, request=request)
+            except ResetRefused as refused:
+                self.message_user(request, f"{reset.user.username}: {refused}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("The second factor of %(user)s is removed; they set up a new app at the next sign-in.")
+                    % {"user": reset.user.username},
+                )
+
+
+# Groups and permissions are not how anyone here gets to do something (the role decides): not in the admin,
+# so nobody grants themselves anything through them.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
 
 
 # Blocked sign-ins (django-axes): the functional administrator sees them and may lift one early by deleting it.

@@ -23,6 +23,11 @@ def _case_model():
     return Case
 
 
+#: The roles that read case files. A functional administrator administers and a privacy officer reads the audit
+#: trail: neither opens a case, whichever organisation they sit in.
+CASE_FILE_ROLES = frozenset({Role.CASE_WORKER, Role.COORDINATOR})
+
+
 class Scope(NamedTuple):
     """What ``visible_cases`` decides on, and all it may read of a user. A rule that turns on a date or on
     stored data belongs in the query it returns (as consent in force does), not in here: its SQL is composed
@@ -63,13 +68,14 @@ def visible_cases(user):
       consent to share the case with their kind of organisation is in force;
     - Veilig Thuis: the cases it referred;
     - a municipality, or a user without an organisation: none (aggregates only);
-    - a privacy officer or a functional administrator, in whatever organisation: none (they read the audit trail
-      and answer access requests, ``privacy``, or administer; they do not read case files).
+    - only case workers and coordinators read case files: a functional administrator (who administers, in
+      whatever organisation it sits) and a privacy officer (the audit trail and access requests, ``privacy``)
+      see none.
     """
     Case = _case_model()
     if not user.is_authenticated or not user.is_active or not user.organisation_id:
         return Case.objects.none()
-    if user.role in (Role.PRIVACY_OFFICER, Role.FUNCTIONAL_ADMIN):
+    if user.role not in CASE_FILE_ROLES:
         return Case.objects.none()
     organisation_id = user.organisation_id
     kind = user.organisation.kind

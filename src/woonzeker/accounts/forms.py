@@ -52,10 +52,20 @@ class ForgottenPasswordForm(StyledForm, PasswordResetForm):
     servers; should it not answer, the link goes anyway and the log says so). An account that must pass a
     second factor and has not set one up yet gets no link: its first sign-in would set up an authenticator
     app on the password alone, so whoever reads its mailbox could make the account theirs. It signs in
-    with the password its functional administrator gave it."""
+    with the password its functional administrator gave it.
+
+    ``account`` limits the form to that one account: its functional administrator sends it the link
+    (``views.send_password_link``), under the same rules, instead of ever setting a password itself."""
+
+    def __init__(self, *args, account=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
+        self.sent_to = []
 
     def get_users(self, email):
         for user in super().get_users(email):
+            if self.account is not None and user.pk != self.account.pk:
+                continue
             if requires_second_factor(user) and not user_has_device(user):
                 logger.warning("password reset: no link for an account without a second factor set up")
                 continue
@@ -68,8 +78,12 @@ class ForgottenPasswordForm(StyledForm, PasswordResetForm):
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+        self.sent_to.append(context["user"])
         what = f"password reset: link e-mailed to {context['user'].username}"
-        audit.record(None, AuditAction.CHANGE, what, request=self.request)
+        if self.account is not None:  # sent by the functional administrator, who is named
+            audit.record(self.request.user, AuditAction.CHANGE, f"{what} by the administrator", request=self.request)
+        else:
+            audit.record(None, AuditAction.CHANGE, what, request=self.request)
 
 
 def _first_link_in_interval(user):

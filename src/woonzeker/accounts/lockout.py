@@ -6,7 +6,9 @@ the accounts, once a day per username and address, so a password being guessed i
 in the message: it is text an attacker chose.
 """
 
+from axes.models import AccessAttempt
 from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -29,3 +31,12 @@ def tell_the_functional_administrators(sender, request=None, username=None, ip_a
         ) % {"who": who, "address": ip_address or "?"}
     key = f"account_locked:{username if known else '-'}:{ip_address}:{timezone.localdate().isoformat()}"
     notify(administrators, Kind.ACCOUNT_LOCKED, key[:200], message)
+
+
+@receiver(user_logged_in, dispatch_uid="woonzeker.accounts.lockout.reset")
+def clear_this_usernames_failures(sender, request=None, user=None, **kwargs):
+    """A successful sign-in clears the failed attempts of that username, wherever they came from, and no
+    others: the attempts on other usernames from the same address still count towards that address's limit
+    (django-axes' own ``AXES_RESET_ON_SUCCESS`` would clear them too, so an attacker could reset the count of
+    a password being sprayed by signing in with an account of their own)."""
+    AccessAttempt.objects.filter(username=user.get_username()).delete()

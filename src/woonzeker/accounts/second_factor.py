@@ -12,17 +12,24 @@ from functools import cache
 import segno
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from woonzeker.accounts.authorization import requires_second_factor
+from woonzeker.accounts.models import Role
+from woonzeker.audit import services as audit
+from woonzeker.audit.models import AuditAction
 
 BACKUP_CODE_COUNT = 10
+APP_CODE_DIGITS = 6  # django-otp's TOTPDevice default, which every device here is made with
 OIDC_BACKEND = "woonzeker.accounts.oidc.OrganisationOIDCBackend"
 
 
@@ -114,7 +121,10 @@ def verify_code(user, code, devices=None):
     code = "".join(str(code).split())
     if not code or len(code) > 16:
         return None
-    wanted = TOTPDevice if code.isdigit() else StaticDevice
+    # An app code is exactly the app's six digits; anything else is a backup code, whatever its characters
+    # (a backup code of eight hex characters is all digits now and then, about one set of ten in five).
+    # Each code goes to one kind of device only, so a backup code does not count as a wrong app code.
+    wanted = TOTPDevice if code.isdigit() and len(code) == APP_CODE_DIGITS else StaticDevice
     with transaction.atomic():
         if devices is None:
             candidates = devices_for_user(user, for_verify=True)
@@ -124,3 +134,67 @@ def verify_code(user, code, devices=None):
             if isinstance(device, wanted) and device.user_id == user.pk and device.verify_token(code):
                 return device
     return None
+
+
+# --- Removing a user's second factor: two functional administrators ------------------------------
+
+
+class ResetRefused(PermissionDenied):
+    """This administrator may not request or approve this removal; the message says why."""
+
+
+def _check_administrator(administrator, user):
+    if not (administrator.is_active and administrator.role == Role.FUNCTIONAL_ADMIN):
+        raise ResetRefused(_("Only a functional administrator removes a second factor."))
+    if administrator.pk == user.pk:
+        raise ResetRefused(_("Nobody removes their own second factor; ask another functional administrator."))
+
+
+def request_second_factor_reset(administrator, user, reason, *, request=None):
+    """Ask for ``user``'s second factor to be removed (a lost phone): nothing is removed until another
+    functional administrator approves (``approve_second_factor_reset``)."""
+    from woonzeker.accounts.models import SecondFactorResetRequest
+
+    _check_administrator(administrator, user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the second factor is removed.")})
+    with transaction.atomic():
+        reset = SecondFactorResetRequest.objects.create(user=user, reason=reason, requested_by=administrator)
+        audit.record(
+            administrator,
+            AuditAction.CHANGE,
+            f"second factor: removal of {user.username}'s requested (request {reset.pk})",
+            reason=reason,
+            request=request,
+        )
+    return reset
+
+
+def approve_second_factor_reset(administrator, reset, *, request=None):
+    """Approve a requested removal and remove the user's devices (authenticator app and backup codes).
+
+    Approved by a functional administrator who is neither the one who asked nor the user; once only."""
+    from woonzeker.accounts.models import SecondFactorResetRequest
+
+    with transaction.atomic():
+        reset = SecondFactorResetRequest.objects.select_for_update().select_related("user").get(pk=reset.pk)
+        _check_administrator(administrator, reset.user)
+        if reset.requested_by_id == administrator.pk:
+            raise ResetRefused(_("Another functional administrator approves what you asked for."))
+        if reset.approved_at is not None:
+            raise ResetRefused(_("This removal was approved already."))
+        removed = 0
+        for model in (TOTPDevice, StaticDevice):
+            removed += model.objects.filter(user=reset.user).delete()[0]
+        reset.approved_by = administrator
+        reset.approved_at = timezone.now()
+        reset.save(update_fields=["approved_by", "approved_at"])
+        audit.record(
+            administrator,
+            AuditAction.CHANGE,
+            f"second factor: removal of {reset.user.username}'s approved (request {reset.pk}, {removed} removed)",
+            reason=reset.reason,
+            request=request,
+        )
+    return reset

@@ -43,6 +43,20 @@ class ForgottenPasswordView(PasswordResetView):
     email_template_name = "registration/password_reset_email.txt"
 
 
+def send_password_link(user, request):
+    """The forgotten-password e-mail, sent to ``user`` at its functional administrator's request (the admin
+    never sets a password). The same form, link, rules and interval as "Wachtwoord vergeten?"; whether a
+    link went out (not to an inactive account, one without an address or without its second factor set up,
+    nor twice within ``PASSWORD_RESET_MAIL_INTERVAL``)."""
+    form = ForgottenPasswordForm({"email": user.email}, account=user)
+    if not user.email or not form.is_valid():
+        return False
+    view = ForgottenPasswordView()
+    view.setup(request)
+    view.form_valid(form)
+    return bool(form.sent_to)
+
+
 class NewPasswordView(PasswordResetConfirmView):
     """The link's page: a new password. The link works once; every session of the account ends."""
 

@@ -14,7 +14,9 @@ GENESIS = "0" * 64
 
 
 def client_address(request):
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    from woonzeker.conf.client_ip import client_address as address_behind_the_proxies
+
+    return address_behind_the_proxies(request) if request is not None else None
 
 
 def record(user, action, what, *, cases=(), reason="", request=None):

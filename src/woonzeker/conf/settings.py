@@ -187,17 +187,19 @@ AUTHENTICATION_BACKENDS = [
 
 # Lockout after repeated failed sign-ins (django-axes): of the username tried (guessing one account's
 # password) and of the address trying (one password sprayed over many accounts). A successful sign-in
-# clears the count, so colleagues behind one office address who mistype now and then are not locked.
+# clears that username's count, so a colleague who mistypes now and then is not locked.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-# The client's address: REMOTE_ADDR, or behind N trusted proxies (production: the TLS proxy) the
-# address the nearest of them saw in X-Forwarded-For, never one a client could write itself.
+# The client's address: REMOTE_ADDR, or behind N trusted proxies (production: the TLS proxy) the address
+# the outermost of them (the one the client reached) appended to X-Forwarded-For, never one a client could write itself
+# (woonzeker/conf/client_ip.py; the audit trail records the same address).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if env_bool("WOONZEKER_PRODUCTION") else "0"))
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "woonzeker.conf.client_ip.client_address"
+# A successful sign-in clears that username's failed attempts only (accounts/lockout.py), not, as django-axes'
+# own AXES_RESET_ON_SUCCESS does, every attempt from the same address: signing in with one's own account
+# must not wipe the count of a password being guessed for other usernames from that address.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "woonzeker.accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False

@@ -22,6 +22,12 @@ class OrganisationAdmin(FunctionalAdminOnly, admin.ModelAdmin):
     search_fields = ["name", "code"]
     inlines = [ServiceAreaInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Nobody changes what their own organisation is (a municipality made a corporation, say).
+        if obj is not None and obj.pk == request.user.organisation_id:
+            return ["kind", "municipality"]
+        return []
+
 
 @admin.register(ServiceArea)
 class ServiceAreaAdmin(FunctionalAdminOnly, admin.ModelAdmin):
