@@ -315,3 +315,20 @@ def test_every_admin_page_and_action_leaves_the_audit_chain_intact(client, admin
     assert AuditEntry.objects.filter(what__startswith="second factor: removal").count() == 2
     assert first_broken_link() is None
     call_command("verify_audit")
+
+
+def test_users_are_not_deleted_in_bulk_either(world):
+    from django.core.exceptions import PermissionDenied
+
+    from woonzeker.accounts.models import User
+
+    from django.db import transaction
+
+    with pytest.raises(PermissionDenied), transaction.atomic():
+        User.objects.filter(pk=world.team_worker.pk).delete()
+    assert User.objects.filter(pk=world.team_worker.pk).exists()
+
+
+def test_a_functional_administrator_sees_no_monitoring(client, world):
+    client.force_login(world.functional_admin)
+    assert client.get("/monitoring/").status_code == 403

@@ -202,8 +202,11 @@ def visible_ledger_imports(user):
 
 
 def may_view_monitoring(user):
-    """Aggregates, never personal data: for municipality users and every party's coordinators."""
+    """Aggregates, never personal data: for municipality users and every party's coordinators; not for a
+    functional administrator, who administers."""
     if not user.is_authenticated or not user.is_active or not user.organisation_id:
+        return False
+    if user.role == Role.FUNCTIONAL_ADMIN:
         return False
     return user.organisation.kind == Kind.MUNICIPALITY or user.role == "coordinator"
 

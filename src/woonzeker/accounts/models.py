@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 
@@ -112,3 +114,10 @@ class SecondFactorResetRequest(models.Model):
 
     def __str__(self):
         return _("Second factor of %(user)s") % {"user": self.user.username}
+
+
+@receiver(pre_delete, sender=User, dispatch_uid="users_are_not_deleted")
+def refuse_to_delete_a_user(sender, instance, **kwargs):
+    """The same refusal for a queryset's ``delete()``, which does not call ``User.delete`` (a receiver also
+    keeps Django from deleting users in bulk without asking)."""
+    raise PermissionDenied(USERS_ARE_NOT_DELETED)
