@@ -319,10 +319,9 @@ def test_every_admin_page_and_action_leaves_the_audit_chain_intact(client, admin
 
 def test_users_are_not_deleted_in_bulk_either(world):
     from django.core.exceptions import PermissionDenied
+    from django.db import transaction
 
     from woonzeker.accounts.models import User
-
-    from django.db import transaction
 
     with pytest.raises(PermissionDenied), transaction.atomic():
         User.objects.filter(pk=world.team_worker.pk).delete()
