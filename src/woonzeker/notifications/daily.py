@@ -91,6 +91,7 @@ def send_digests():
 
 def run_daily(today=None):
     from woonzeker.api.idempotency import forget_old_keys
+    from woonzeker.audit.seals import seal_trail
     from woonzeker.monitoring.refresh import refresh_figures
     from woonzeker.privacy.retention import apply_retention
 
@@ -101,10 +102,12 @@ def run_daily(today=None):
     retention = apply_retention(today)
     refresh = refresh_figures()
     forgotten = forget_old_keys()
+    chained, _seal = seal_trail()  # last: the entries of this run are in the sealed chain too
     return {
         "notified": told,
         "digests": digests,
         "retention": retention.as_dict(),
         "monitoring_seconds": refresh.seconds,
         "idempotency_keys_forgotten": forgotten,
+        "audit_entries_chained": chained,
     }
