@@ -110,13 +110,21 @@ def test_a_change_is_logged(client, world, make_case, today):
     assert (entry.action, entry.what) == ("change", f"case {case.pk}: record_approach")
 
 
-def test_a_forbidden_read_is_not_a_read(client, world, make_case):
+def test_a_forbidden_read_is_not_a_read_but_a_refusal(client, world, make_case):
     from woonzeker.cases.constants import State
 
     case = make_case(State.SIGNAL)
     client.force_login(world.other_corporation_worker)
-    assert client.get(f"/dossiers/{case.pk}/").status_code == 404
-    assert not any(case.pk in entry.case_ids for entry in AuditEntry.objects.all())
+    assert client.get(f"/dossiers/{case.pk}/", REMOTE_ADDR="10.9.8.7").status_code == 404
+    entry = AuditEntry.objects.get(case_ids=[case.pk])
+    assert (entry.username, entry.action, entry.result, entry.what, entry.address) == (
+        world.other_corporation_worker.username,
+        "read",
+        "refused",
+        f"case {case.pk}",
+        "10.9.8.7",
+    )
+    assert not AuditEntry.objects.filter(case_ids=[case.pk], result="granted").exists()
 
 
 @pytest.mark.django_db(transaction=True)

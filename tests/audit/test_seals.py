@@ -155,6 +155,7 @@ def test_an_entry_committed_after_a_later_one_was_chained_is_chained_next(world,
     assert "holds: 3 entries" in capsys.readouterr().out
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens its connection between tasks
 def test_the_chainer_runs_as_a_task_in_the_database_worker(world):
     from django_tasks_db.models import DBTaskResult
 

@@ -41,6 +41,11 @@ def record(user, action, what, *, cases=(), reason="", request=None, result=Audi
     return entry
 
 
+def record_refusal(user, action, what, *, cases=(), reason="", request=None):
+    """An entry for something refused: a read of a case the user may not see, a move, an export."""
+    return record(user, action, what, cases=cases, reason=reason, request=request, result=AuditResult.REFUSED)
+
+
 def latest_checkpoint():
     return AuditCheckpoint.objects.order_by("-pk").first()
 

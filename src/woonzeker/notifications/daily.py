@@ -94,6 +94,7 @@ def run_daily(today=None):
     from woonzeker.audit.seals import seal_trail
     from woonzeker.monitoring.refresh import refresh_figures
     from woonzeker.privacy.retention import apply_retention
+    from woonzeker.privacy.unusual_access import notify_unusual_access
 
     today = today or timezone.localdate()
     with translation.override("nl"):
@@ -102,6 +103,7 @@ def run_daily(today=None):
     retention = apply_retention(today)
     refresh = refresh_figures()
     forgotten = forget_old_keys()
+    unusual = notify_unusual_access(today)
     chained, _seal = seal_trail()  # last: the entries of this run are in the sealed chain too
     return {
         "notified": told,
@@ -109,5 +111,6 @@ def run_daily(today=None):
         "retention": retention.as_dict(),
         "monitoring_seconds": refresh.seconds,
         "idempotency_keys_forgotten": forgotten,
+        "unusual_access_notices": unusual,
         "audit_entries_chained": chained,
     }
