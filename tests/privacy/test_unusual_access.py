@@ -9,7 +9,7 @@ from django.utils import timezone
 from tests.factories import CovenantFactory, MunicipalityFactory, OrganisationFactory, UserFactory
 from woonzeker.accounts.models import Role
 from woonzeker.audit import services as audit
-from woonzeker.audit.models import AuditAction, AuditEntry
+from woonzeker.audit.models import AuditAction
 from woonzeker.notifications.daily import run_daily
 from woonzeker.notifications.models import Kind, Notification
 from woonzeker.organisations.models import OrganisationKind
