@@ -91,5 +91,6 @@ bench: install
 	PYTHONPATH=src:. $(PY) -m bench.monitoring_dashboard
 	PYTHONPATH=src:. $(PY) -m bench.work_queue
 	PYTHONPATH=src:. $(PY) -m bench.audit_search
+	PYTHONPATH=src:. $(PY) -m bench.audit_overhead
 	PYTHONPATH=src:. $(PY) -m bench.load
 	PYTHONPATH=src:. $(PY) -m bench.soak
