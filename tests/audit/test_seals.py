@@ -205,3 +205,83 @@ def test_the_daily_run_chains_and_seals_what_is_waiting(world, today):
     assert not AuditEntry.objects.filter(position__isnull=True).exists()
     assert _seals()[-1]["position"] == AuditEntry.objects.filter(position__isnull=False).count()
     call_command("verify_audit")
+
+
+def _postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrent transactions: PostgreSQL (SQLite has one writer at a time)")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_whose_transaction_commits_late_is_chained_not_lost(world, capsys):
+    """A long transaction (an import) holds a lower id while a read commits a higher one and is chained:
+    the chainer neither waits for it nor leaves it out."""
+    _postgresql_only()
+    import threading
+
+    from django.db import connections, transaction
+
+    holding, release, written = threading.Event(), threading.Event(), []
+
+    def long_transaction():
+        try:
+            with transaction.atomic():
+                written.append(audit.record(world.corporation_worker, AuditAction.CHANGE, "ledger import 1"))
+                holding.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=long_transaction)
+    thread.start()
+    assert holding.wait(30)
+    quick = audit.record(world.team_worker, AuditAction.READ, "case 1", cases=[1])
+    seal_trail()  # does not wait for the open transaction
+    assert list(AuditEntry.objects.filter(position__isnull=False).values_list("what", flat=True)) == ["case 1"]
+    release.set()
+    thread.join()
+    seal_trail()
+    (slow,) = written
+    assert slow.pk < quick.pk
+    assert list(AuditEntry.objects.order_by("position").values_list("what", flat=True)) == [
+        "case 1",
+        "ledger import 1",
+    ]
+    call_command("verify_audit")
+    assert "holds: 2 entries" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writing_an_entry_never_waits_for_the_chainer(world):
+    """The chainer holds the head's lock for a whole pass; a request's entry goes in meanwhile."""
+    _postgresql_only()
+    import threading
+
+    from django.db import connections, transaction
+
+    from woonzeker.audit.chain import locked_head
+
+    holding, release = threading.Event(), threading.Event()
+
+    def chainer_mid_pass():
+        try:
+            with transaction.atomic():
+                locked_head()
+                holding.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=chainer_mid_pass)
+    thread.start()
+    assert holding.wait(30)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")  # waiting on the head's lock would fail this
+        entry = audit.record(world.team_worker, AuditAction.READ, "case 1", cases=[1])
+        assert AuditEntry.objects.filter(pk=entry.pk).exists()
+    finally:
+        release.set()
+        thread.join()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
