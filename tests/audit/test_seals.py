@@ -285,3 +285,17 @@ def test_writing_an_entry_never_waits_for_the_chainer(world):
         thread.join()
         with connection.cursor() as cursor:
             cursor.execute("RESET lock_timeout")
+
+
+def test_a_failed_pass_still_queues_the_next(world, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    from woonzeker.audit import tasks
+
+    def database_away():
+        raise RuntimeError("the database is away")
+
+    monkeypatch.setattr(tasks, "seal_trail", database_away)
+    with pytest.raises(RuntimeError):
+        tasks.seal_trail_task.call()
+    assert DBTaskResult.objects.filter(status="READY", task_path__endswith="seal_trail_task").count() == 1

@@ -2,7 +2,8 @@
 
 ``seal_trail_task`` chains and seals, then queues itself again ``AUDIT_SEAL_INTERVAL`` seconds later, unless
 another is already waiting: one pass at a time keeps going for as long as a worker runs. ``schedule()``
-(``manage.py seal_audit --schedule``, ``make run``) starts it, and is safe to call again.
+(``manage.py seal_audit --schedule``, ``make run``, and ``run_daily`` in case it stopped) starts it, and is
+safe to call again.
 """
 
 from datetime import timedelta
@@ -31,6 +32,8 @@ def schedule(delay=0):
 
 @task()
 def seal_trail_task():
-    chained, seal = seal_trail()
-    schedule(settings.AUDIT_SEAL_INTERVAL)
+    try:
+        chained, seal = seal_trail()
+    finally:  # a failed pass (the database away for a moment) is tried again at the next interval
+        schedule(settings.AUDIT_SEAL_INTERVAL)
     return {"chained": chained, "sealed_position": seal["position"] if seal else None}

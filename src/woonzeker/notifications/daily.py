@@ -92,6 +92,7 @@ def send_digests():
 def run_daily(today=None):
     from woonzeker.api.idempotency import forget_old_keys
     from woonzeker.audit.seals import seal_trail
+    from woonzeker.audit.tasks import schedule as schedule_chainer
     from woonzeker.monitoring.refresh import refresh_figures
     from woonzeker.privacy.retention import apply_retention
     from woonzeker.privacy.unusual_access import notify_unusual_access
@@ -105,6 +106,7 @@ def run_daily(today=None):
     forgotten = forget_old_keys()
     unusual = notify_unusual_access(today)
     chained, _seal = seal_trail()  # last: the entries of this run are in the sealed chain too
+    schedule_chainer()  # the recurring chainer task queued again, should it have stopped
     return {
         "notified": told,
         "digests": digests,
