@@ -78,7 +78,8 @@ def main():
     with open(WORK / "audit-overhead.log", "w") as log:
         audited = start_server(log, AUDITED_PORT)
         unaudited = start_server(log, UNAUDITED_PORT, app="bench.wsgi_audit_off:application")
-        worker = start_worker(log)
+        # BENCH_AUDIT_WORKER=0: no chainer during the runs (to see what the inserts alone cost).
+        worker = start_worker(log) if os.environ.get("BENCH_AUDIT_WORKER", "1") != "0" else None
         try:
             for round_number in range(1, ROUNDS + 1):
                 order = [("audited", AUDITED_PORT), ("not audited", UNAUDITED_PORT)]
@@ -92,16 +93,22 @@ def main():
                         f"{figures['median']:.0f} ms, p95 {figures['p95']:.0f} ms, {figures['failures']} failed",
                         flush=True,
                     )
-            time.sleep(int(os.environ.get("AUDIT_SEAL_INTERVAL", "5")) + 2)  # the chainer's last pass
+            if worker is not None:
+                time.sleep(int(os.environ.get("AUDIT_SEAL_INTERVAL", "5")) + 2)  # the chainer's last pass
             waiting = unchained(environment)
         finally:
-            for process in (audited, unaudited, worker):
+            processes = [p for p in (audited, unaudited, worker) if p is not None]
+            for process in processes:
                 process.terminate()
-            for process in (audited, unaudited, worker):
+            for process in processes:
                 process.wait(timeout=30)
     with_audit = statistics.median(r["rps"] for r in runs["audited"])
     without = statistics.median(r["rps"] for r in runs["not audited"])
     overhead = 1 - with_audit / without
+    # Each round's pair ran back to back, so its ratio carries less of the machine's drift than the medians do.
+    paired = statistics.median(
+        1 - a["rps"] / n["rps"] for a, n in zip(runs["audited"], runs["not audited"], strict=True)
+    )
     print()
     print(
         f"Audit overhead on {CASES:,} cases, {os.cpu_count()} cores (other work included: load average "
@@ -111,7 +118,10 @@ def main():
         f"  case detail, {USERS} users, median of {ROUNDS} runs: {with_audit:.1f} req/s audited, "
         f"{without:.1f} req/s not audited"
     )
-    print(f"  overhead: {overhead:.1%} (target at most {TARGET:.0%}: {'met' if overhead <= TARGET else 'NOT MET'})")
+    print(
+        f"  overhead: {overhead:.1%} of the medians; {paired:.1%} the median of each round's pair "
+        f"(target at most {TARGET:.0%}: {'met' if max(overhead, paired) <= TARGET else 'NOT MET'})"
+    )
     print(
         f"  entries not yet chained {int(os.environ.get('AUDIT_SEAL_INTERVAL', '5')) + 2} s after the last run: "
         f"{waiting}"
