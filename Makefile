@@ -34,7 +34,10 @@ run: demo
 	@echo ""
 	@echo "Woonzeker runs on http://127.0.0.1:8000 — sign in with a demo login above;"
 	@echo "for the code after the password run \`make code\` in another terminal."
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py seal_audit --schedule
+	@# The task worker (the audit chainer) beside the development server; stopped when the server stops.
+	@$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver 127.0.0.1:8000
 
 # The production server, locally: gunicorn with production settings over HTTP on 127.0.0.1:8000.
 # Set SECRET_KEY and DATABASE_URL as in production; SECURE_SSL_REDIRECT=0 because there is no TLS proxy here.
@@ -88,5 +91,6 @@ bench: install
 	PYTHONPATH=src:. $(PY) -m bench.monitoring_dashboard
 	PYTHONPATH=src:. $(PY) -m bench.work_queue
 	PYTHONPATH=src:. $(PY) -m bench.audit_search
+	PYTHONPATH=src:. $(PY) -m bench.audit_overhead
 	PYTHONPATH=src:. $(PY) -m bench.load
 	PYTHONPATH=src:. $(PY) -m bench.soak

@@ -37,14 +37,14 @@ def fill_trail():
         offset = connection.execute("SELECT count(*) FROM audit_auditentry WHERE username = 'synthetic'").fetchone()[0]
         connection.execute(
             """INSERT INTO audit_auditentry (at, username, organisation, role, action, what, case_ids, reason,
-                   address, previous_hash, hash, user_id)
+                   address, previous_hash, hash, user_id, result)
                SELECT now() - (g || ' seconds')::interval, 'synthetic', 'Synthetic', 'case_worker', 'read',
                       CASE WHEN mod(g, 5) = 0 THEN 'work queue' ELSE 'case' END,
                       CASE WHEN mod(g, 5) = 0
                            THEN (SELECT jsonb_agg(x) FROM generate_series(1 + mod(g * 7919, 999000),
                                                                           1 + mod(g * 7919, 999000) + 980, 20) x)
                            ELSE jsonb_build_array(1 + mod(g * 104729, 1000000)) END,
-                      '', NULL, md5('synthetic' || g), md5('h' || g), NULL
+                      '', NULL, NULL, NULL, NULL, 'granted'
                FROM generate_series(%(first)s::bigint, %(last)s::bigint) g""",
             {"first": offset + 1, "last": offset + missing},
         )

@@ -148,26 +148,39 @@ def _key():
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 
 
-def start_server(log):
-    """gunicorn with the production settings, on loopback, over HTTP (no TLS proxy here)."""
-    env = {
+def server_environment(port=PORT):
+    """The production settings of the benchmark's server (and of its task worker)."""
+    return {
         **os.environ,
         "WOONZEKER_PRODUCTION": "1",
         "SECRET_KEY": os.environ.get("SECRET_KEY", "load-benchmark-only-" + "x" * 40),
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": DATABASE_URL,
-        "BIND": f"127.0.0.1:{PORT}",
+        "BIND": f"127.0.0.1:{port}",
         # The per-token rate limit protects production; here one token carries up to 16 users' load.
         "API_RATE": "1000000/minute",
         # Keys of this run's own: the generated data set holds no BSN, but production refuses to start without.
         "WOONZEKER_BSN_KEYS": os.environ.get("WOONZEKER_BSN_KEYS", _key()),
         "WOONZEKER_BSN_HASH_KEY": os.environ.get("WOONZEKER_BSN_HASH_KEY", _key()),
+        "AUDIT_SEAL_KEY": os.environ.get("AUDIT_SEAL_KEY", _key()),
+        "AUDIT_SEAL_PATH": str(WORK / "audit-seals.jsonl"),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
-        "PYTHONPATH": str(ROOT / "src"),
+        "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
     }
+
+
+def start_server(log, port=PORT, app=None, env=None):
+    """gunicorn with the production settings, on loopback, over HTTP (no TLS proxy here); ``app`` instead of
+    the configured WSGI application (the audit-overhead benchmark's comparison)."""
+    env = env or server_environment(port)
     # No collectstatic: the measured endpoints serve no static files (``make serve`` does collect them).
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py")],
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
+            *([app] if app else []),
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -178,16 +191,16 @@ def start_server(log):
         if server.poll() is not None:
             raise SystemExit(f"gunicorn stopped (exit {server.returncode}); see {log.name}")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/readyz", timeout=2) as response:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as response:
                 if response.status == 200:
                     return server
         except OSError:
             time.sleep(0.5)
     server.terminate()
-    raise SystemExit(f"gunicorn did not become ready on port {PORT}; see {log.name}")
+    raise SystemExit(f"gunicorn did not become ready on port {port}; see {log.name}")
 
 
-def locust_command(scenario, users, seconds, prefix):
+def locust_command(scenario, users, seconds, prefix, port=PORT):
     """Headless locust on loopback against the benchmark's server: one scenario class, bounded in time."""
     return [
         str(Path(sys.executable).parent / "locust"),
@@ -195,7 +208,7 @@ def locust_command(scenario, users, seconds, prefix):
         str(ROOT / "bench" / "locustfile.py"),
         "--headless",
         "--host",
-        f"http://127.0.0.1:{PORT}",
+        f"http://127.0.0.1:{port}",
         "--users",
         str(users),
         "--spawn-rate",
@@ -213,12 +226,12 @@ def locust_command(scenario, users, seconds, prefix):
     ]
 
 
-def run_locust(endpoint, users, environment):
+def run_locust(endpoint, users, environment, port=PORT, seconds=SECONDS):
     """One headless locust run of one scenario: {endpoint: {"requests", "failures", "median", "mean", "p95", "rps"}}."""
-    prefix = WORK / f"load-{SCENARIOS[endpoint]}-{users}"
-    command = locust_command(SCENARIOS[endpoint], users, SECONDS, prefix)
+    prefix = WORK / f"load-{SCENARIOS[endpoint]}-{users}-{port}"
+    command = locust_command(SCENARIOS[endpoint], users, seconds, prefix, port)
     result = subprocess.run(
-        command, env={**os.environ, **environment}, capture_output=True, text=True, timeout=SECONDS + 120
+        command, env={**os.environ, **environment}, capture_output=True, text=True, timeout=seconds + 120
     )
     if result.returncode not in (0, 1):  # 1: some requests failed, reported below
         raise SystemExit(f"locust failed:\n{result.stderr[-3000:]}")

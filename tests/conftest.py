@@ -33,6 +33,13 @@ if os.environ.get("CI"):
 
 
 @pytest.fixture(autouse=True)
+def audit_seals_of_their_own(settings, tmp_path_factory):
+    """Each test seals the audit chain into a file of its own, with a key of its own (never var/'s)."""
+    settings.AUDIT_SEAL_PATH = tmp_path_factory.mktemp("seals") / "audit-seals.jsonl"
+    settings.AUDIT_SEAL_KEY = "a-test-seal-key-of-at-least-32-characters"
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests create many users; hashing their passwords the production way would dominate the run."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -73,7 +73,7 @@ def _production_check(tmp_path, **env):
     # As a production server starts: none of the test run's own variables (the browser tests set
     # DJANGO_ALLOW_ASYNC_UNSAFE for their thread, which the deploy check rightly warns about).
     dropped = {"SECRET_KEY", "DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    dropped |= {"WOONZEKER_BSN_KEYS", "WOONZEKER_BSN_HASH_KEY"}
+    dropped |= {"WOONZEKER_BSN_KEYS", "WOONZEKER_BSN_HASH_KEY", "AUDIT_SEAL_KEY"}
     environment = {k: v for k, v in os.environ.items() if k not in dropped and not k.startswith("OIDC_")}
     environment.update(
         {
@@ -99,10 +99,31 @@ def _key():
 
 @pytest.mark.parametrize("extra", [{}, OIDC], ids=["password-and-code", "with-oidc"])
 def test_production_settings_pass_the_deploy_check(tmp_path, extra):
-    keys = {"WOONZEKER_BSN_KEYS": f"{_key()}, {_key()}", "WOONZEKER_BSN_HASH_KEY": _key()}
+    keys = {"WOONZEKER_BSN_KEYS": f"{_key()}, {_key()}", "WOONZEKER_BSN_HASH_KEY": _key(), "AUDIT_SEAL_KEY": _key()}
     result = _production_check(tmp_path, **keys, **extra)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_the_audit_seal_key(tmp_path):
+    keys = {"WOONZEKER_BSN_KEYS": _key(), "WOONZEKER_BSN_HASH_KEY": _key()}
+    result = _production_check(tmp_path, **keys)
+    assert result.returncode != 0
+    assert "woonzeker.E010" in result.stderr and "AUDIT_SEAL_KEY must be set" in result.stderr
+    assert not (tmp_path / "audit_seal_key").exists()  # production never makes a key of its own
+
+
+def test_development_audit_seal_key_generated_once_and_private(tmp_path):
+    code = "from woonzeker.conf import settings as s; print(s.AUDIT_SEAL_KEY)"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("WOONZEKER_", "AUDIT_"))}
+    environment.update({"PYTHONPATH": str(ROOT / "src"), "WOONZEKER_VAR_DIR": str(tmp_path)})
+    runs = [
+        subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, cwd=ROOT)
+        for _ in range(2)
+    ]
+    assert runs[0].returncode == 0, runs[0].stderr
+    assert runs[0].stdout == runs[1].stdout and len(runs[0].stdout.strip()) >= 32
+    assert (tmp_path / "audit_seal_key").stat().st_mode & 0o777 == 0o600
 
 
 def test_production_refuses_to_start_without_the_bsn_keys(tmp_path):

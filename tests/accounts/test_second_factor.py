@@ -124,7 +124,7 @@ def test_first_sign_in_sets_up_the_authenticator_app(client, world):
     device.refresh_from_db()
     assert device.confirmed
     assert client.get("/").status_code == 200
-    assert AuditEntry.objects.filter(user=user, what="second factor: authenticator app set up").exists()
+    assert AuditEntry.objects.filter(user_id=user.pk, what="second factor: authenticator app set up").exists()
 
 
 def test_setting_up_a_second_app_needs_the_first(client, world):

@@ -122,6 +122,10 @@ class ThrowAwayCluster:
 def environment(database_url, **extra):
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
     env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="woonzeker.conf.settings", **extra)
+    # The audit chain's seals of this database, beside it (its name is the test's own), never var/'s.
+    name = database_url.rsplit("/", 1)[-1].replace(".sqlite3", "")
+    folder = Path(database_url.removeprefix("sqlite:///")).parent if database_url.startswith("sqlite") else None
+    env.setdefault("AUDIT_SEAL_PATH", str((folder or Path(tempfile.gettempdir())) / f"audit-seals-{name}.jsonl"))
     return env
 
 
@@ -168,6 +172,7 @@ class ProductionServer:
             API_RATE="100000/minute",  # the test client sends as fast as it can
             WOONZEKER_BSN_KEYS=new_key(),
             WOONZEKER_BSN_HASH_KEY=new_key(),
+            AUDIT_SEAL_KEY=new_key(),
         )
         self.env.update(settings)
         self.process = None

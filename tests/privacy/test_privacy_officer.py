@@ -86,7 +86,9 @@ def test_search_by_user_and_period(officer_client, world, person, today):
     assert f"case {person.pk}<" not in page
     page = officer_client.get("/privacy/", {"van": today.replace(year=today.year - 1).isoformat(), "tot": "2000-01-01"})
     assert page.status_code == 400 and "De periode eindigt voordat hij begint" in page.content.decode()
-    assert "Zoek op persoon, gebruiker of periode" in officer_client.get("/privacy/?persoon=+").content.decode()
+    assert (
+        "Zoek op persoon, gebruiker, periode of resultaat" in officer_client.get("/privacy/?persoon=+").content.decode()
+    )
 
 
 def test_a_person_outside_the_covenant_is_not_found(officer_client, world):

@@ -11,7 +11,9 @@ from django.utils import timezone
 from tests.factories import CovenantFactory, give_consent
 from tests.ledgers.test_importing import case_of, ledger, run
 from woonzeker.audit import services as audit
+from woonzeker.audit.chain import chain_pending
 from woonzeker.audit.models import AuditAction, AuditCheckpoint, AuditEntry
+from woonzeker.audit.seals import seal_trail
 from woonzeker.cases import services
 from woonzeker.cases.constants import MilestoneKind, State
 from woonzeker.cases.models import Analysis, Case, CaseEvent, ProblemAssessment
@@ -206,11 +208,13 @@ def _entries_at(moment, count, user, monkeypatch):
 def test_old_audit_entries_go_and_the_kept_trail_still_verifies(world, monkeypatch, capsys):
     old = _entries_at(timezone.now() - timedelta(days=6 * 366), 3, world.team_worker, monkeypatch)
     kept = [audit.record(world.team_worker, AuditAction.READ, "case 9", cases=[9])]
+    chain_pending()
+    old = [AuditEntry.objects.get(pk=entry.pk) for entry in old]  # with their place and hash
     result = apply_retention()
     assert result.audit_entries_removed == 3
     assert not AuditEntry.objects.filter(pk__in=[e.pk for e in old]).exists()
     checkpoint = AuditCheckpoint.objects.get()
-    assert (checkpoint.removed_through, checkpoint.anchor_hash) == (old[-1].pk, old[-1].hash)
+    assert (checkpoint.removed_through, checkpoint.anchor_hash) == (old[-1].position, old[-1].hash)
     assert AuditEntry.objects.filter(pk=kept[0].pk).exists()
     assert audit.first_broken_link() is None
     call_command("verify_audit")
@@ -236,10 +240,12 @@ def test_a_checkpoint_no_retention_run_recorded_is_reported(world, monkeypatch):
     from the checkpoint holds, but no entry of the trail records that pruning, and verify_audit says so."""
     old = _entries_at(timezone.now() - timedelta(days=30), 3, world.team_worker, monkeypatch)
     audit.record(world.team_worker, AuditAction.READ, "case 9")
+    seal_trail()
+    old = [AuditEntry.objects.get(pk=entry.pk) for entry in old]
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_auditentry WHERE id <= %s", [old[-1].pk])
+        cursor.execute("DELETE FROM audit_auditentry WHERE position <= %s", [old[-1].position])
     AuditCheckpoint.objects.create(
-        removed_through=old[-1].pk, anchor_hash=old[-1].hash, removed_count=3, removed_before=timezone.now()
+        removed_through=old[-1].position, anchor_hash=old[-1].hash, removed_count=3, removed_before=timezone.now()
     )
     assert audit.first_broken_link() is None
     with pytest.raises(CommandError, match="no entry of the trail records"):

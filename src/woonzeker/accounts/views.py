@@ -22,6 +22,7 @@ from woonzeker.accounts.second_factor import (
 )
 from woonzeker.audit import services as audit
 from woonzeker.audit.models import AuditAction
+from woonzeker.audit.signals import record_failed_code
 
 
 class SignInView(LoginView):
@@ -89,6 +90,8 @@ def verify(request):
         otp_login(request, form.device)
         request.session.cycle_key()  # a new session id once the second factor is passed
         return HttpResponseRedirect(_next(request))
+    if form.has_error("code", "invalid"):
+        record_failed_code(request.user, request)
     return render(
         request, "accounts/verify.html", {"form": form, "next": _next(request)}, status=400 if form.errors else 200
     )
@@ -118,6 +121,8 @@ def enrol(request):
         "secret": base32_secret(device),
         "next": _next(request),
     }
+    if form.has_error("code", "invalid"):
+        record_failed_code(request.user, request)
     return render(request, "accounts/enrol.html", context, status=400 if form.errors else 200)
 
 

@@ -10,7 +10,13 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from woonzeker.accounts.authorization import check_ledger_import, check_move, visible_cases, visible_ledger_imports
+from woonzeker.accounts.authorization import (
+    MoveRefused,
+    check_ledger_import,
+    check_move,
+    visible_cases,
+    visible_ledger_imports,
+)
 from woonzeker.accounts.disclosure import NO, rule
 from woonzeker.api.idempotency import answered_with, idempotent
 from woonzeker.api.models import Scope
@@ -30,7 +36,8 @@ from woonzeker.audit.models import AuditAction
 from woonzeker.cases.constants import State
 from woonzeker.cases.deadlines import DeadlineState
 from woonzeker.cases.forms import MOVE_FORMS, NewSignalForm
-from woonzeker.cases.selectors import case_in_full, deadline_filter, with_open_deadline
+from woonzeker.cases.models import Case
+from woonzeker.cases.selectors import case_in_full, case_number, deadline_filter, with_open_deadline
 from woonzeker.cases.workflow import MOVES
 from woonzeker.ledgers.importing import import_ledger
 from woonzeker.ledgers.models import ImportChannel, ImportStatus
@@ -52,24 +59,32 @@ CASE_NUMBER = OpenApiParameter(
 LIST_PARAMETERS = {"state", "deadline_state", "established_from", "established_to", "page"}
 
 
-def _case_answer(user, pk, status_code=status.HTTP_200_OK):
-    """Case ``pk`` in full as ``user`` may read it now (404 if they may not see it): the answer of a move and of
-    a new signal, and of their replays."""
-    case = _case(user, pk)
+def _case_answer(request, pk, status_code=status.HTTP_200_OK):
+    """Case ``pk`` in full as the caller may read it now (404 if they may not see it): the answer of a move and
+    of a new signal, and of their replays."""
+    case = _case(request, pk)
+    user = request.user
     return answered_with(Response(case_detail(case, user, timezone.localdate()), status=status_code), case.pk)
 
 
 def _replayed_case(request, pk, status_code):
     """A retried move or signal answered again: a new read of the case, checked and audited as one."""
-    response = _case_answer(request.user, pk, status_code)
+    response = _case_answer(request, pk, status_code)
     audit.record(request.user, AuditAction.READ, f"API case {pk} (replayed answer)", cases=[pk], request=request)
     return response
 
 
-def _case(user, pk):
-    """Case ``pk`` in full if ``user`` may see it; else 404, as for a case that does not exist."""
-    case = case_in_full(user, pk)
+def _case(request, pk, move=None):
+    """Case ``pk`` in full if the token's party may see it; else 404, as for a case that does not exist.
+    A case that does exist is a refused read (or ``move``) in the audit trail; the answer stays the 404."""
+    case = case_in_full(request.user, pk)
     if case is None:
+        number = case_number(pk)
+        if number is not None and Case.objects.filter(pk=number).exists():
+            action, what = (
+                (AuditAction.CHANGE, f"API case {number}: {move}") if move else (AuditAction.READ, f"API case {number}")
+            )
+            audit.record_refusal(request.user, action, what, cases=[number], request=request)
         raise NotFound
     return case
 
@@ -166,7 +181,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(parameters=[CASE_NUMBER])
     def retrieve(self, request, *args, **kwargs):
-        data = case_detail(_case(request.user, kwargs["pk"]), request.user, timezone.localdate())
+        data = case_detail(_case(request, kwargs["pk"]), request.user, timezone.localdate())
         audit.record(request.user, AuditAction.READ, f"API case {kwargs['pk']}", cases=[kwargs["pk"]], request=request)
         return Response(data)
 
@@ -182,10 +197,10 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"], url_path=r"moves/(?P<move>[a-z_]+)")
     @idempotent(replay=_replayed_case)
     def move(self, request, pk=None, move=None):
-        case = _case(request.user, pk)
         if move not in MOVE_FORMS:
             raise NotFound(f"Unknown move: {move}.")
-        check_move(request.user, MOVES[move], case)
+        case = _case(request, pk, move)
+        _check_move(request, move, case)
         form = MOVE_FORMS[move](data=_form_data(request.data), case=case, user=request.user)
         if not form.is_valid():
             raise ValidationError(_form_errors(form))
@@ -194,7 +209,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             audit.record(
                 request.user, AuditAction.CHANGE, f"API case {case.pk}: {move}", cases=[case.pk], request=request
             )
-        return _case_answer(request.user, case.pk)  # afresh, with its codes as they are now
+        return _case_answer(request, case.pk)  # afresh, with its codes as they are now
 
     @extend_schema(
         request=inline_serializer(
@@ -220,7 +235,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @idempotent(replay=_replayed_case)
     def signals(self, request):
         """Establish arrears for a tenancy (a signal), as the New signal page does."""
-        check_move(request.user, MOVES["establish_signal"])
+        _check_move(request, "establish_signal")
         form = NewSignalForm(data=_form_data(request.data))
         if not form.is_valid():
             raise ValidationError(_form_errors(form))
@@ -233,7 +248,19 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 cases=[case.pk],
                 request=request,
             )
-        return _case_answer(request.user, case.pk, status.HTTP_201_CREATED)
+        return _case_answer(request, case.pk, status.HTTP_201_CREATED)
+
+
+def _check_move(request, move, case=None):
+    """``check_move``, with a refusal written to the audit trail before the 403."""
+    try:
+        check_move(request.user, MOVES[move], case)
+    except MoveRefused as refused:
+        what = f"API case {case.pk}: {move}" if case is not None else f"API {move}"
+        cases = [case.pk] if case is not None else []
+        reason = str(refused.args[0]) if refused.args else ""
+        audit.record_refusal(request.user, AuditAction.CHANGE, what, cases=cases, reason=reason, request=request)
+        raise
 
 
 def _form_data(data):

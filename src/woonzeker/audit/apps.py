@@ -7,4 +7,4 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self):
-        from woonzeker.audit import signals  # noqa: F401 (connects the admin log to the trail)
+        from woonzeker.audit import seals, signals  # noqa: F401 (the seal key's check; the admin log and sign-ins)

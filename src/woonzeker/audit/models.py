@@ -1,10 +1,11 @@
-"""The audit trail: who did what with whose personal data, when and from where. Append-only and
-tamper-evident: every entry carries a hash of its content and of the entry before it."""
+"""The audit trail: who did what with whose personal data, when, from where and with what result.
+Append-only and tamper-evident: a request only inserts its entry; the chainer (``audit/chain.py``) then gives
+each entry its place in the chain and a hash of its content and of the entry before it, and seals the head
+outside the database (``audit/seals.py``)."""
 
 import hashlib
 import json
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,58 +18,85 @@ class AuditAction(models.TextChoices):
     CHANGE = "change", _("Change")
     EXPORT = "export", _("Export")
     PRINT = "print", _("Print")
+    SIGN_IN = "sign_in", _("Sign in")
+    SIGN_OUT = "sign_out", _("Sign out")
+
+
+class AuditResult(models.TextChoices):
+    """What came of it (BIO 8.15.01: the result of the event is logged, refusals too)."""
+
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+    FAILED = "failed", _("Failed")
 
 
 class AuditEntry(AppendOnlyModel):
     at = models.DateTimeField(_("at"), default=timezone.now)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # The account's id as a plain number, no foreign key: deleting an account must not rewrite the trail
+    # (a SET NULL would change hashed content and break the chain).
+    user_id = models.BigIntegerField(_("user id"), null=True, blank=True)
     # Written out, so the entry still says who it was when the account is gone.
     username = models.CharField(_("user"), max_length=150)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=40, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    result = models.CharField(_("result"), max_length=20, choices=AuditResult.choices, default=AuditResult.GRANTED)
     what = models.CharField(_("what"), max_length=200)
     case_ids = models.JSONField(_("cases"), default=list, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    # Filled in by the chainer, never by the request that wrote the entry: its place in the chain (1, 2, ...
+    # in the order entries were chained), the hash of the entry before it there, and its own hash.
+    position = models.BigIntegerField(null=True, blank=True, editable=False)
+    previous_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["pk"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["at"]), models.Index(fields=["username", "at"])]
-        # No forks: two entries can never chain from the same predecessor (migration 0003).
-        constraints = [models.UniqueConstraint(fields=["previous_hash"], name="audit_one_entry_per_link")]
+        # No forks: two entries can never chain from the same predecessor (migration 0003), nor share a place.
+        constraints = [
+            models.UniqueConstraint(fields=["previous_hash"], name="audit_one_entry_per_link"),
+            models.UniqueConstraint(fields=["position"], name="audit_one_entry_per_position"),
+        ]
 
     def content(self):
-        """What the hash covers: every field but the hashes themselves, in a fixed form."""
-        return json.dumps(
-            {
-                "at": self.at.isoformat(),
-                "user": self.user_id,
-                "username": self.username,
-                "organisation": self.organisation,
-                "role": self.role,
-                "action": self.action,
-                "what": self.what,
-                "case_ids": self.case_ids,
-                "reason": self.reason,
-                "address": self.address,
-            },
-            sort_keys=True,
-            separators=(",", ":"),
-        )
+        """What the hash covers: every field but the chain's own, in a fixed form.
+
+        ``result`` is written only when it is not "granted": the entries written before there was a result
+        keep the hash they had, and an entry's result cannot be changed either way without changing it."""
+        fields = {
+            "at": self.at.isoformat(),
+            "user": self.user_id,
+            "username": self.username,
+            "organisation": self.organisation,
+            "role": self.role,
+            "action": self.action,
+            "what": self.what,
+            "case_ids": self.case_ids,
+            "reason": self.reason,
+            "address": self.address,
+        }
+        if self.result != AuditResult.GRANTED:
+            fields["result"] = self.result
+        return json.dumps(fields, sort_keys=True, separators=(",", ":"))
 
     def compute_hash(self):
         return hashlib.sha256((self.previous_hash + self.content()).encode()).hexdigest()
 
 
 class AuditChainHead(models.Model):
-    """One row, locked while an entry is added, so the chain has no forks."""
+    """One row: where the chainer got to. Only the chainer locks it (requests never touch it), so two
+    chainers cannot fork the chain. ``chained_count`` is the number of chained entries the database
+    should hold (the retention term's pruning subtracts what it removes); ``sealed_position`` the last
+    place sealed. The database is not trusted with any of it: ``verify_audit`` checks the seals."""
 
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    last_position = models.BigIntegerField(default=0)
+    chained_count = models.BigIntegerField(default=0)
+    sealed_position = models.BigIntegerField(default=0)
 
 
 class AuditCheckpoint(models.Model):
@@ -80,6 +108,7 @@ class AuditCheckpoint(models.Model):
     """
 
     created_at = models.DateTimeField(_("at"), default=timezone.now)
+    # The place in the chain (``AuditEntry.position``) up to which entries were removed.
     removed_through = models.PositiveBigIntegerField(_("removed up to entry"))
     anchor_hash = models.CharField(max_length=64)
     removed_count = models.PositiveIntegerField(_("entries removed"))

@@ -17,6 +17,7 @@ from woonzeker.audit import services as audit
 from woonzeker.audit.models import AuditAction
 from woonzeker.cases.deadlines import deadlines_of
 from woonzeker.cases.forms import MOVE_FORMS, NewSignalForm, QueueFilterForm, ReferResidentForm
+from woonzeker.cases.models import Case
 from woonzeker.cases.selectors import queue_counts, queue_page, work_queue
 from woonzeker.cases.services import CaseChanged
 from woonzeker.cases.workflow import MOVES, moves_from
@@ -62,9 +63,26 @@ def case_list(request):
     return render(request, template, context)
 
 
-def _visible_case(user, pk):
+def _visible_case(request, pk, what):
+    """Case ``pk`` if the user may see it; else 404, as for a case that does not exist. A case that does
+    exist is a refused ``what`` in the audit trail (the answer stays the same 404)."""
     related = ("tenancy", "covenant", "social_team", "corporation", "referred_by", "case_worker", "case_director")
-    return get_object_or_404(visible_cases(user).select_related(*related), pk=pk)
+    try:
+        return get_object_or_404(visible_cases(request.user).select_related(*related), pk=pk)
+    except Http404:
+        if Case.objects.filter(pk=pk).exists():
+            action = AuditAction.READ if what == "read" else AuditAction.CHANGE
+            label = f"case {pk}" if what == "read" else f"case {pk}: {what}"
+            audit.record_refusal(request.user, action, label, cases=[pk], request=request)
+        raise
+
+
+def _refused_move(request, move, reason, case=None):
+    """A move the user may not make: in the audit trail, then the 403 it was."""
+    what = f"case {case.pk}: {move}" if case is not None else move
+    cases = [case.pk] if case is not None else []
+    audit.record_refusal(request.user, AuditAction.CHANGE, what, cases=cases, reason=str(reason), request=request)
+    raise PermissionDenied(reason)
 
 
 def _detail_context(user, case, bound_form=None):
@@ -94,7 +112,7 @@ def _detail_context(user, case, bound_form=None):
 
 @login_required
 def case_detail(request, pk):
-    case = _visible_case(request.user, pk)
+    case = _visible_case(request, pk, "read")
     audit.record(request.user, AuditAction.READ, f"case {case.pk}", cases=[case.pk], request=request)
     return render(request, "cases/case_detail.html", _detail_context(request.user, case))
 
@@ -103,12 +121,12 @@ def case_detail(request, pk):
 @require_POST
 def perform_move(request, pk, move):
     """Make one move on a case from its form; on a problem, show the case again with the errors."""
-    case = _visible_case(request.user, pk)
     if move not in MOVE_FORMS:
         raise Http404
+    case = _visible_case(request, pk, move)
     reason = refusal(request.user, MOVES[move], case)
     if reason:
-        raise PermissionDenied(reason)
+        _refused_move(request, move, reason, case)
     form = MOVE_FORMS[move](request.POST, case=case, user=request.user, prefix=move)
     status = 400
     if form.is_valid():
@@ -118,8 +136,8 @@ def perform_move(request, pk, move):
                 audit.record(
                     request.user, AuditAction.CHANGE, f"case {case.pk}: {move}", cases=[case.pk], request=request
                 )
-        except MoveRefused:
-            raise
+        except MoveRefused as refused:
+            _refused_move(request, move, refused.args[0] if refused.args else "", case)
         except CaseChanged as error:
             # Show the case as it is now; the user's input stays in the form, now on the current version,
             # so saving it again is a choice made knowing what changed.
@@ -142,7 +160,7 @@ def _open_case_page(request, move, form_class, template, success_message):
     user = request.user
     reason = refusal(user, MOVES[move])
     if reason:
-        raise PermissionDenied(reason)
+        _refused_move(request, move, reason)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -66,6 +66,16 @@ if not PRODUCTION:
     BSN_KEYS = BSN_KEYS or [_development_secret("bsn_key", _new_bsn_key)]
     BSN_HASH_KEY = BSN_HASH_KEY or _development_secret("bsn_hash_key", _new_bsn_key)
 
+# The key that signs the audit chain's seals (woonzeker/audit/seals.py): the database must not hold it.
+# Generated in development; production sets it (system check woonzeker.E010).
+AUDIT_SEAL_KEY = os.environ.get("AUDIT_SEAL_KEY", "").strip()
+if not PRODUCTION:
+    AUDIT_SEAL_KEY = AUDIT_SEAL_KEY or _development_secret("audit_seal_key", lambda: secrets.token_urlsafe(48))
+# The seals, one JSON line each, appended and fsynced: outside the database, ideally append-only (chattr +a).
+AUDIT_SEAL_PATH = Path(os.environ.get("AUDIT_SEAL_PATH", VAR_DIR / "audit-seals.jsonl"))
+# Seconds between the chainer's passes (the task audit.tasks.seal_trail_task, run by manage.py db_worker).
+AUDIT_SEAL_INTERVAL = int(os.environ.get("AUDIT_SEAL_INTERVAL", "10"))
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
@@ -95,7 +105,13 @@ INSTALLED_APPS = [
     "woonzeker.notifications",
     "woonzeker.operations",
     "woonzeker.demo",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background work through the tasks API (the django-tasks backport), kept in the database; the worker is
+# `manage.py db_worker` (`make run` starts one beside the development server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     "woonzeker.conf.logging.RequestIdMiddleware",

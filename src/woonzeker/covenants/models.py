@@ -75,6 +75,24 @@ class Covenant(models.Model):
         ),
     )
 
+    # The privacy officers' daily notice of unusual access (privacy/unusual_access.py).
+    unusual_access_per_hour = models.PositiveSmallIntegerField(
+        _("unusual access: case files per hour"),
+        default=30,
+        help_text=_(
+            "A user who opens more different case files than this within one hour is named in the privacy "
+            "officers' daily notice."
+        ),
+    )
+    unusual_refusals_per_day = models.PositiveSmallIntegerField(
+        _("unusual access: refusals per day"),
+        default=10,
+        help_text=_(
+            "A user who is refused (a case file, a move, an export, a sign-in) more often than this in one day is "
+            "named in the privacy officers' daily notice."
+        ),
+    )
+
     # Monitoring baselines named in the agreement.
     baseline_evictions = models.JSONField(
         _("eviction baselines"),

@@ -97,6 +97,7 @@ def council_report(request, year):
 def ddas_export(request):
     """The DDAS Vroegsignalering file of the user's municipality; every download is in the audit trail."""
     if not may_export_ddas(request.user):
+        audit.record_refusal(request.user, AuditAction.EXPORT, "DDAS export", request=request)
         raise PermissionDenied
     organisation = request.user.organisation
     covenant = Covenant.objects.order_by("-starts_on").first()

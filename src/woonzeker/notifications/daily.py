@@ -91,8 +91,11 @@ def send_digests():
 
 def run_daily(today=None):
     from woonzeker.api.idempotency import forget_old_keys
+    from woonzeker.audit.seals import seal_trail
+    from woonzeker.audit.tasks import schedule as schedule_chainer
     from woonzeker.monitoring.refresh import refresh_figures
     from woonzeker.privacy.retention import apply_retention
+    from woonzeker.privacy.unusual_access import notify_unusual_access
 
     today = today or timezone.localdate()
     with translation.override("nl"):
@@ -101,10 +104,15 @@ def run_daily(today=None):
     retention = apply_retention(today)
     refresh = refresh_figures()
     forgotten = forget_old_keys()
+    unusual = notify_unusual_access(today)
+    chained, _seal = seal_trail()  # last: the entries of this run are in the sealed chain too
+    schedule_chainer()  # the recurring chainer task queued again, should it have stopped
     return {
         "notified": told,
         "digests": digests,
         "retention": retention.as_dict(),
         "monitoring_seconds": refresh.seconds,
         "idempotency_keys_forgotten": forgotten,
+        "unusual_access_notices": unusual,
+        "audit_entries_chained": chained,
     }

@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     CURRENT_RENT_BREACH = "current_rent_breach", _("Current rent not paid during a care trajectory")
     INVOLVEMENT_ENDED = "involvement_ended", _("Your service's involvement ended: consent withdrawn")
     ACCOUNT_LOCKED = "account_locked", _("Sign-in blocked after too many failed attempts (to administrators)")
+    UNUSUAL_ACCESS = "unusual_access", _("Unusual access to case files (to privacy officers)")
 
 
 #: Overdue promises reach people whatever they chose: "off" becomes a daily digest.

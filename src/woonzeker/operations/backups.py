@@ -47,12 +47,19 @@ def inventory():
         for model in apps.get_models()
         if model._meta.managed and not model._meta.proxy
     }
-    last = AuditEntry.objects.order_by("-pk").values_list("hash", flat=True).first()
+    chained = AuditEntry.objects.filter(position__isnull=False)
+    last = chained.order_by("-position").values_list("hash", flat=True).first()
     return {"tables": counts, "audit_last_hash": last}
 
 
 def backup(directory):
-    """Write a backup of the default database into ``directory``; returns its path."""
+    """Write a backup of the default database into ``directory``; returns its path.
+
+    The audit entries waiting are chained and the head sealed first, so the manifest's last hash is a
+    sealed one and ``verify_audit`` holds after a restore of this backup."""
+    from woonzeker.audit.seals import seal_trail
+
+    seal_trail()
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     database = settings.DATABASES["default"]

@@ -67,16 +67,19 @@ def naming_cases_as_text(entries, case_ids):
     return entries.filter(condition)
 
 
-def search(*, case_ids=None, username="", start=None, end=None):
+def search(*, case_ids=None, username="", start=None, end=None, result=""):
     """The audit entries matching every criterion given, newest first.
 
-    ``case_ids`` (None: any), ``username`` (exact, or part of it), ``start``/``end`` (dates, inclusive).
+    ``case_ids`` (None: any), ``username`` (exact, or part of it), ``start``/``end`` (dates, inclusive),
+    ``result`` (granted, refused or failed; empty: any).
     """
     entries = AuditEntry.objects.all()
     if case_ids is not None:
         entries = about_cases(entries, case_ids)
     if username:
         entries = entries.filter(username__icontains=username.strip())
+    if result:
+        entries = entries.filter(result=result)
     if start:
         entries = entries.filter(at__gte=timezone.make_aware(datetime.combine(start, time.min)))
     if end:

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from woonzeker.audit import services as audit
 from woonzeker.audit.models import AuditAction
+from woonzeker.audit.seals import seal_trail
 from woonzeker.cases.constants import FINAL_STATES, State
 from woonzeker.cases.models import (
     ActiveApproach,
@@ -284,8 +285,10 @@ def apply_retention(today=None):
         reason = "retention terms of the covenant"
         if checkpoint is not None:
             reason += (
-                f"; audit trail kept from anchor {checkpoint.anchor_hash} (after entry {checkpoint.removed_through})"
+                f"; audit trail kept from anchor {checkpoint.anchor_hash} (after place {checkpoint.removed_through})"
             )
         audit.record(None, AuditAction.CHANGE, what[:200], reason=reason)  # the cases: in each batch's entry
+    if checkpoint is not None:
+        seal_trail()  # the trail's head sealed after the pruning, so the newest seal names the checkpoint
     logger.info("retention applied on %s: %s", today.isoformat(), result.as_dict())
     return result

@@ -21,11 +21,13 @@ from woonzeker.privacy.audit_search import case_ids_of, find_people, search
 from woonzeker.privacy.forms import AccessRequestForm, AuditSearchForm
 
 PAGE_SIZE = 100
-SEARCH_FIELDS = ("persoon", "gebruiker", "van", "tot")
+SEARCH_FIELDS = ("persoon", "gebruiker", "van", "tot", "resultaat")
 
 
-def _officer(request):
+def _officer(request, what, action=AuditAction.READ):
+    """The privacy officer making this request; anyone else is refused, and the refusal is an audit entry."""
     if not is_privacy_officer(request.user):
+        audit.record_refusal(request.user, action, what, request=request)
         raise PermissionDenied(_("Only a privacy officer may do this."))
     return request.user
 
@@ -39,12 +41,18 @@ def _criteria(data, people):
         parts.append(f"user: {data['gebruiker']}")
     if data.get("van") or data.get("tot"):
         parts.append(f"period: {data.get('van') or '…'} - {data.get('tot') or '…'}")
+    if data.get("resultaat"):
+        parts.append(f"result: {data['resultaat']}")
     return "; ".join(parts)
 
 
 @login_required
 def audit_search(request):
-    user = _officer(request)
+    exporting = request.GET.get("formaat") == "csv"
+    if exporting:
+        user = _officer(request, "audit trail export", AuditAction.EXPORT)
+    else:
+        user = _officer(request, "audit trail search")
     searching = any(request.GET.get(name) for name in SEARCH_FIELDS)
     form = AuditSearchForm(request.GET if searching else None)
     context = {"form": form, "people": [], "page": None, "querystring": ""}
@@ -52,9 +60,11 @@ def audit_search(request):
         data = form.cleaned_data
         people = list(find_people(privacy_tenancies(user), data["persoon"])) if data["persoon"] else []
         case_ids = case_ids_of(people) if data["persoon"] else None
-        entries = search(case_ids=case_ids, username=data["gebruiker"], start=data["van"], end=data["tot"])
+        entries = search(
+            case_ids=case_ids, username=data["gebruiker"], start=data["van"], end=data["tot"], result=data["resultaat"]
+        )
         criteria = _criteria(data, people)
-        if request.GET.get("formaat") == "csv":
+        if exporting:
             audit.record(
                 user, AuditAction.EXPORT, "audit trail export", cases=case_ids or [], reason=criteria, request=request
             )
@@ -66,6 +76,7 @@ def audit_search(request):
                     _("Organisation"),
                     _("Role"),
                     _("Action"),
+                    _("Result"),
                     _("What"),
                     _("Cases"),
                     _("Reason"),
@@ -78,6 +89,7 @@ def audit_search(request):
                         e.organisation,
                         e.role,
                         e.get_action_display(),
+                        e.get_result_display(),
                         e.what,
                         " ".join(str(pk) for pk in e.case_ids),
                         e.reason,
@@ -101,7 +113,7 @@ def audit_search(request):
 @login_required
 def access_request(request, pk):
     """Everything stored about one household: a printable page or a JSON download, with a reason, logged."""
-    user = _officer(request)
+    user = _officer(request, f"access request for household {pk}", AuditAction.EXPORT)
     tenancy = get_object_or_404(privacy_tenancies(user).select_related("corporation", "municipality"), pk=pk)
     form = AccessRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
