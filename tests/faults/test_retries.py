@@ -147,7 +147,8 @@ def test_a_replay_after_the_consent_was_withdrawn_is_not_found(world, make_case,
     case.refresh_from_db()
     services.withdraw_consent(world.team_worker, case, consent=consent.pk, withdrawn_on=today)
     assert api.get(f"/api/v1/cases/{case.pk}/").status_code == 404
-    reads_before = AuditEntry.objects.filter(action="read").count()
+    reads_before = AuditEntry.objects.filter(action="read", result="granted").count()
+    refusals_before = AuditEntry.objects.filter(action="read", result="refused", case_ids=[case.pk]).count()
     # ... and its retry of the earlier move tells it no more than that GET does.
     replay = api.post(url, {"status": "accepted"}, format="json", HTTP_IDEMPOTENCY_KEY="accept-1")
     assert replay.status_code == 404
@@ -155,7 +156,9 @@ def test_a_replay_after_the_consent_was_withdrawn_is_not_found(world, make_case,
     assert replay["Idempotent-Replayed"] == "true"
     assert b"111222333" not in replay.content and b"2333" not in replay.content
     assert case.tenancy.tenant_name.encode() not in replay.content
-    assert AuditEntry.objects.filter(action="read").count() == reads_before  # nothing was read
+    assert AuditEntry.objects.filter(action="read", result="granted").count() == reads_before  # nothing was read
+    # ... and the trail says the replay was refused, as a refused GET is.
+    assert AuditEntry.objects.filter(action="read", result="refused", case_ids=[case.pk]).count() == refusals_before + 1
     assert CaseEvent.objects.filter(case=case, action="update_involvement").count() == 1
 
 
