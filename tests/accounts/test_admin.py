@@ -331,3 +331,42 @@ def test_users_are_not_deleted_in_bulk_either(world):
 def test_a_functional_administrator_sees_no_monitoring(client, world):
     client.force_login(world.functional_admin)
     assert client.get("/monitoring/").status_code == 403
+
+
+# --- Four eyes on who may read case files -------------------------------------------------------------
+
+
+def test_an_account_one_administrator_creates_waits_for_another_to_activate_it(client, administrator, colleague, world):
+    response = client.post(
+        "/beheer/accounts/user/add/",
+        {
+            "username": "eigen.account",
+            "password1": "paars-nijlpaard-op-de-fiets",
+            "password2": "paars-nijlpaard-op-de-fiets",
+            "organisation": world.corporation.pk,
+            "role": Role.CASE_WORKER,
+        },
+    )
+    assert response.status_code == 302
+    made = User.objects.get(username="eigen.account")
+    assert not made.is_active  # its first password is the administrator's: it reads nothing yet
+    client.post("/beheer/accounts/user/", {"action": "activate", "_selected_action": [made.pk]})
+    made.refresh_from_db()
+    assert not made.is_active
+    second = Client()
+    second.force_login(colleague)
+    second.post("/beheer/accounts/user/", {"action": "activate", "_selected_action": [made.pk]})
+    made.refresh_from_db()
+    assert made.is_active
+    assert AuditEntry.objects.filter(what="admin: activated user eigen.account", username=colleague.username).exists()
+
+
+def test_moving_an_account_to_another_organisation_waits_for_another_administrator(client, administrator, world):
+    worker = world.health_service_worker
+    client.post(user_url(worker), change_form_data(worker, organisation=world.corporation.pk))
+    worker.refresh_from_db()
+    assert worker.organisation_id == world.corporation.pk and not worker.is_active
+    # Ticking "active" in the form again does not get round it.
+    client.post(user_url(worker), change_form_data(worker, is_active="on"))
+    worker.refresh_from_db()
+    assert not worker.is_active

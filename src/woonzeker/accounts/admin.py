@@ -7,6 +7,9 @@ authenticator and so sign in as them; and put itself into a corporation to read 
 - a second factor is removed only when a second functional administrator approves the request of the
   first (``SecondFactorResetRequest``); the devices themselves are not in the admin;
 - nobody changes their own organisation, role or permissions;
+- an account one administrator created, or moved to another organisation or role, is inactive until another
+  administrator activates it (four eyes: otherwise one administrator could make an account of its own in a
+  corporation, set its first password and read that corporation's cases);
 - users are deactivated, never deleted.
 """
 
@@ -71,28 +74,31 @@ OWN_ACCOUNT_READ_ONLY = ("organisation", "role", "is_active", "is_superuser", "g
 @admin.register(User)
 class UserAdmin(FunctionalAdminOnly, BaseUserAdmin):
     form = AccountChangeForm
-    list_display = ["username", "first_name", "last_name", "organisation", "role", "is_active"]
+    list_display = ["username", "first_name", "last_name", "organisation", "role", "is_active", "awaiting_activation"]
     list_filter = ["role", "organisation__kind", "is_active"]
     # The organisation may be empty, so the admin's own select_related() would not follow it.
     list_select_related = ["organisation"]
     fieldsets = [
         (None, {"fields": ["username"]}),
         (gettext_lazy("Person"), {"fields": ["first_name", "last_name", "email"]}),
-        (gettext_lazy("Organisation and role"), {"fields": ["organisation", "role", "is_active"]}),
+        (
+            gettext_lazy("Organisation and role"),
+            {"fields": ["organisation", "role", "is_active", "awaiting_activation_by_other_than"]},
+        ),
         (gettext_lazy("Second factor"), {"fields": ["second_factor"]}),
         (gettext_lazy("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"fields": ["username", "password1", "password2", "organisation", "role"]}),
     ]
-    actions = ["send_password_link", "deactivate"]
+    actions = ["send_password_link", "activate", "deactivate"]
 
     @admin.display(description=gettext_lazy("second factor set up"), boolean=True)
     def second_factor(self, obj):
         return user_has_device(obj)
 
     def get_readonly_fields(self, request, obj=None):
-        fields = ["second_factor", "last_login", "date_joined"]
+        fields = ["second_factor", "last_login", "date_joined", "awaiting_activation_by_other_than"]
         if obj is not None and obj.pk == request.user.pk:
             fields += OWN_ACCOUNT_READ_ONLY
         return fields
@@ -102,8 +108,8 @@ class UserAdmin(FunctionalAdminOnly, BaseUserAdmin):
         return [url for url in super().get_urls() if url.name != "auth_user_password_change"]
 
     def save_model(self, request, obj, form, change):
+        stored = User.objects.get(pk=obj.pk) if change else None
         if change and obj.pk == request.user.pk:
-            stored = User.objects.get(pk=obj.pk)
             changed = [
                 name
                 for name in ("organisation_id", "role", "is_active", "is_superuser")
@@ -111,7 +117,20 @@ class UserAdmin(FunctionalAdminOnly, BaseUserAdmin):
             ]
             if changed:
                 raise PermissionDenied(_("Nobody changes their own organisation, role or permissions."))
+        moved = change and (stored.organisation_id, stored.role) != (obj.organisation_id, obj.role)
+        if not change or moved:
+            obj.is_active = False
+            obj.awaiting_activation_by_other_than = request.user
+        elif obj.is_active and not stored.is_active and stored.awaiting_activation_by_other_than_id:
+            obj.is_active = False  # activated through the action only, by another administrator
         super().save_model(request, obj, form, change)
+        if not change or moved:
+            self.message_user(
+                request,
+                _("%(user)s is inactive until another functional administrator activates the account.")
+                % {"user": obj.username},
+                messages.WARNING,
+            )
 
     # Users are deactivated, never deleted.
 
@@ -147,6 +166,36 @@ class UserAdmin(FunctionalAdminOnly, BaseUserAdmin):
                 )
                 % {"users": ", ".join(not_sent)},
                 messages.WARNING,
+            )
+
+    @admin.display(description=gettext_lazy("awaiting activation"), boolean=True)
+    def awaiting_activation(self, obj):
+        return obj.awaiting_activation_by_other_than_id is not None
+
+    @admin.action(description=gettext_lazy("Activate the selected users (another administrator's)"))
+    def activate(self, request, queryset):
+        """Four eyes: an account waiting since an administrator created or moved it is activated by another."""
+        activated, refused = [], []
+        for user in queryset.exclude(pk=request.user.pk).filter(is_active=False):
+            if user.awaiting_activation_by_other_than_id == request.user.pk:
+                refused.append(user.username)
+                continue
+            user.is_active = True
+            user.awaiting_activation_by_other_than = None
+            user.save(update_fields=["is_active", "awaiting_activation_by_other_than"])
+            audit.record(request.user, AuditAction.CHANGE, f"admin: activated user {user.username}", request=request)
+            activated.append(user.username)
+        if activated:
+            self.message_user(request, _("Activated: %(users)s.") % {"users": ", ".join(activated)})
+        if refused:
+            self.message_user(
+                request,
+                _(
+                    "Not activated: %(users)s. You created or moved these accounts: another administrator "
+                    "activates them."
+                )
+                % {"users": ", ".join(refused)},
+                messages.ERROR,
             )
 
     @admin.action(description=gettext_lazy("Deactivate the selected users"))

@@ -49,6 +49,16 @@ class User(AbstractUser):
         related_name="users",
     )
     role = models.CharField(_("role"), max_length=40, choices=Role.choices, default=Role.CASE_WORKER)
+    # Set when a functional administrator created the account or moved it to another organisation or role: the
+    # account stays inactive until another administrator activates it (``accounts.admin``, four eyes).
+    awaiting_activation_by_other_than = models.ForeignKey(
+        "self",
+        verbose_name=_("waits for activation by someone other than"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("user")
