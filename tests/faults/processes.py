@@ -86,7 +86,9 @@ class ThrowAwayCluster:
         self.port = free_port()
         self.directory = Path(tempfile.mkdtemp(prefix="wz-cluster-"))
         self.data = self.directory / "data"
-        self.url = f"postgres://postgres@127.0.0.1:{self.port}/woonzeker"
+        # A name of its own, so what is kept beside it (the audit seals, ``environment``) is never an earlier run's.
+        self.name = f"woonzeker_{secrets.token_hex(4)}"
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/{self.name}"
 
     def _as_postgres(self, *command, check=True):
         prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
@@ -100,7 +102,7 @@ class ThrowAwayCluster:
         )
         self.start()
         self._as_postgres(
-            str(self.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "woonzeker"
+            str(self.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", self.name
         )
         return self
 
