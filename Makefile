@@ -16,9 +16,11 @@ node_modules/.package-lock.json: package-lock.json
 
 install: $(INSTALLED) node_modules/.package-lock.json
 
-# Debian's Chromium for the browser tests (never a browser download).
+# Debian's Chromium for the browser tests (never a browser download), and HAProxy for the test of the door
+# behind the proxy of docs/examples/haproxy.cfg.
 browser:
-	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	@(command -v chromium && command -v haproxy) >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium haproxy)
 
 migrate: install
 	$(PY) manage.py migrate --noinput
