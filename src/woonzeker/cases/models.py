@@ -209,7 +209,6 @@ class Involvement(models.Model):
         _("status"), max_length=20, choices=InvolvementStatus.choices, default=InvolvementStatus.REQUESTED
     )
     question = models.TextField(_("question"), blank=True)
-    progress = models.TextField(_("progress"), blank=True)
     requested_on = models.DateField(_("requested on"))
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     finished_on = models.DateField(_("finished on"), null=True, blank=True)
@@ -223,6 +222,27 @@ class Involvement(models.Model):
                 name="one_running_involvement_per_organisation",
             )
         ]
+
+
+class InvolvementNote(AppendOnlyModel):
+    """One dated progress note of a service on its involvement: who, for which organisation, when, what.
+
+    Append-only: a new note is added, the earlier ones stay, so the team reads the whole conversation."""
+
+    involvement = models.ForeignKey(Involvement, on_delete=models.CASCADE, related_name="notes")
+    written_at = models.DateTimeField(_("written at"), default=timezone.now)
+    written_by = models.ForeignKey(
+        USER, verbose_name=_("written by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        ORGANISATION, verbose_name=_("organisation"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("note"))
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
 
 
 class ConsentQuerySet(models.QuerySet):

@@ -16,6 +16,10 @@ class Kind(models.TextChoices):
     CURRENT_RENT_BREACH = "current_rent_breach", _("Current rent not paid during a care trajectory")
     INVOLVEMENT_ENDED = "involvement_ended", _("Your service's involvement ended: consent withdrawn")
     ACCOUNT_LOCKED = "account_locked", _("Sign-in blocked after too many failed attempts (to administrators)")
+    CASE_ASSIGNED = "case_assigned", _("A case was assigned to you")
+    CORPORATION_DECIDED = "corporation_decided", _("The corporation decided on a care trajectory")
+    INVOLVEMENT_ANSWERED = "involvement_answered", _("A service accepted, declined or finished its part")
+    CASE_CLOSED = "case_closed", _("A case your organisation works on was closed")
 
 
 #: Overdue promises reach people whatever they chose: "off" becomes a daily digest.
