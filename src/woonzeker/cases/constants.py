@@ -152,7 +152,7 @@ INVOLVEMENT_STATUS_CHANGES = {
     InvolvementStatus.FINISHED: (),
     InvolvementStatus.DECLINED: (),
     InvolvementStatus.CONSENT_WITHDRAWN: (),  # by the withdrawal itself (``withdraw_consent``), never by a service
-    InvolvementStatus.CASE_CLOSED: (),  # by the move that closes the case (``services._performing``), never by a service
+    InvolvementStatus.CASE_CLOSED: (),  # by the move that closes the case (``_performing``), never by a service
 }
 
 
