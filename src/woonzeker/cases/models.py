@@ -129,7 +129,13 @@ class Case(models.Model):
             # A party's work queue is ordered on these columns alone (``selectors.queue_page``): holding them,
             # the index answers the order without reading the table (PostgreSQL; SQLite keeps the keys only).
             models.Index(fields=["corporation", "state"], include=QUEUE_COLUMNS, name="case_corporation_queue"),
-            models.Index(fields=["social_team", "state"], include=QUEUE_COLUMNS, name="case_team_queue"),
+            # A team member's own cases come first in the team's queue (``selectors.work_queue``): the
+            # assignee and the director are in the index too, or that order would read every open case's row.
+            models.Index(
+                fields=["social_team", "state"],
+                include=[*QUEUE_COLUMNS, "case_worker", "case_director"],
+                name="case_team_own_queue",
+            ),
             models.Index(fields=["municipality", "state"]),
         ]
         constraints = [
