@@ -115,3 +115,25 @@ def test_the_service_sees_its_involvement_ended_by_closing_on_the_case_page(clie
     client.force_login(world.social_service_worker)
     page = client.get(f"/dossiers/{case.pk}/").content.decode()
     assert "Beëindigd: dossier gesloten" in page and "Regeling loopt." in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_progress_written_before_the_notes_becomes_the_first_note(make_case, world):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    case = make_case(State.CARE_TRAJECTORY)
+    involvement = _brought_in(world, case, world.social_service)
+    _update(world.social_service_worker, involvement, status="accepted")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("cases", "0005_work_queue_indexes")])
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE cases_involvement SET progress = %s WHERE id = %s", ["Intake gedaan.", involvement.pk])
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    [note] = InvolvementNote.objects.filter(involvement=involvement)
+    assert note.text == "Intake gedaan."
+    assert (note.written_by, note.organisation) == (world.social_service_worker, world.social_service)
+    assert note.written_at == case.events.get(action="update_involvement").at
