@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 from tests.factories import give_consent
 from woonzeker.cases import services
@@ -137,3 +138,13 @@ def test_the_progress_written_before_the_notes_becomes_the_first_note(make_case,
     assert note.text == "Intake gedaan."
     assert (note.written_by, note.organisation) == (world.social_service_worker, world.social_service)
     assert note.written_at == case.events.get(action="update_involvement").at
+
+
+def test_an_update_with_neither_a_new_status_nor_a_note_is_refused(make_case, world):
+    case = make_case(State.CARE_TRAJECTORY)
+    involvement = _brought_in(world, case, world.social_service)
+    _update(world.social_service_worker, involvement, status="accepted")
+    events = case.events.count()
+    with pytest.raises(ValidationError, match="progress note"):
+        _update(world.social_service_worker, involvement, status="accepted", progress="  ")
+    assert case.events.count() == events  # nothing recorded, no empty line in the history

@@ -483,6 +483,8 @@ def update_involvement(actor, involvement, *, status=None, progress="", on=None)
             raise ValidationError(_("This involvement is not your organisation's."))
         on = on or _today()
         changed = bool(status and status != involvement.status)
+        if not changed and not (progress or "").strip():
+            raise ValidationError({"progress": _("Choose a new status or write a progress note.")})
         if changed:
             if status not in INVOLVEMENT_STATUS_CHANGES[involvement.status]:
                 raise ValidationError(
