@@ -81,9 +81,10 @@ def test_closing_a_case_ends_running_involvements_and_tells_services_and_corpora
     else:  # the same rule for every move to "closed"; this one runs from feedback_sent, so no service is in
         other = make_case(State.FEEDBACK_SENT)
         services.decide_no_care_trajectory(
-            world.team_worker, other, reason="Niet nodig.", outcome=Outcome.HELP_REFUSED, closed_on=today
+            world.corporation_worker, other, reason="Niet nodig.", outcome=Outcome.HELP_REFUSED, closed_on=today
         )
-        assert Notification.objects.filter(kind=Kind.CASE_CLOSED, case=other, user=world.corporation_worker).exists()
+        told = {n.user for n in Notification.objects.filter(kind=Kind.CASE_CLOSED, case=other)}
+        assert told == {world.team_worker, world.team_coordinator}  # the team; not the corporation that closed it
         return
 
     involvement.refresh_from_db()
@@ -93,6 +94,7 @@ def test_closing_a_case_ends_running_involvements_and_tells_services_and_corpora
     assert event.details["involvements_ended"] == [involvement.pk]  # recorded in the move's own event
     told = {n.user for n in Notification.objects.filter(kind=Kind.CASE_CLOSED, case=case)}
     assert world.social_service_worker in told and world.corporation_worker in told
+    assert world.team_worker not in told  # the team closed it itself
     assert any(f"/dossiers/{case.pk}/" in m.body for m in mail.outbox if m.to == ["corporatie@example.org"])
 
 

@@ -185,10 +185,14 @@ def _team_and_director(case):
 
 
 def case_closed(case, move, involvements_ended):
-    """A case closed: the services whose involvement it ended, and the corporation, are told (the
-    corporation not of a signal it withdrew itself)."""
+    """A case closed: the services whose involvement it ended, the corporation and the team are told, except
+    the organisation that closed it (the one that wrote the move's event)."""
     text = _("Case %(case)s was closed (%(outcome)s).") % {"case": case.pk, "outcome": case.get_outcome_display()}
-    users = [] if move == "withdraw_signal" else list(members(case.corporation))
+    closer = case.events.filter(action=move).order_by("-at", "-pk").values_list("organisation_id", flat=True).first()
+    users = []
+    for organisation in (case.corporation, case.social_team):
+        if organisation is not None and organisation.pk != closer:
+            users.extend(members(organisation))
     for involvement in case.involvements.select_related("organisation").filter(pk__in=involvements_ended):
         users.extend(u for u in members(involvement.organisation) if u not in users)
     notify(users, Kind.CASE_CLOSED, f"case_closed:{case.pk}", text, case)
