@@ -54,9 +54,12 @@ FIELDS = {
     "consent_purpose": ("consents", {PAGE}),
     "consent_given_by": ("consents", {PAGE}),
     "question_social_service": ("involvements", {PAGE}),
-    "progress_social_service": ("involvements", {PAGE}),
+    # Two progress notes per service: a later note adds to the earlier one, both read by the same readers.
+    "first_note_social_service": ("involvements", {PAGE}),
+    "second_note_social_service": ("involvements", {PAGE}),
     "question_health_service": ("involvements", {PAGE}),
-    "progress_health_service": ("involvements", {PAGE}),
+    "first_note_health_service": ("involvements", {PAGE}),
+    "second_note_health_service": ("involvements", {PAGE}),
     "arrangement_note": ("payment_arrangements", {PAGE}),
     "rent_check_note": ("current_rent_checks", {PAGE}),
     "milestone_note": ("milestones", {PAGE}),
@@ -199,13 +202,16 @@ def canary(world, today):
         )
         for service, kind in ((world.social_service, "social_service"), (world.health_service, "health_service")):
             marks[f"question_{kind}"] = found.marker(number, f"question_{kind}")
-            marks[f"progress_{kind}"] = found.marker(number, f"progress_{kind}")
+            for note in ("first_note", "second_note"):
+                marks[f"{note}_{kind}"] = found.marker(number, f"{note}_{kind}")
             involvement = services.request_involvement(
                 world.team_worker, case, organisation=service, question=marks[f"question_{kind}"]
             )
             worker = getattr(world, f"{kind}_worker")
             involvement = Involvement.objects.get(pk=involvement.pk)  # with the case as it is now
-            services.update_involvement(worker, involvement, status="accepted", progress=marks[f"progress_{kind}"])
+            services.update_involvement(worker, involvement, status="accepted", progress=marks[f"first_note_{kind}"])
+            involvement = Involvement.objects.get(pk=involvement.pk)
+            services.update_involvement(worker, involvement, progress=marks[f"second_note_{kind}"])
             case.refresh_from_db()
         for name in ("arrangement_note", "rent_check_note", "milestone_note"):
             marks[name] = found.marker(number, name)

@@ -92,8 +92,25 @@ def test_case_walks_from_signal_to_closed_through_every_party(page, world):
     check_accessibility(page)
     open_action(page, "Inzet bijwerken")
     page.locator("#action-update_involvement").get_by_label("Nieuwe status").select_option(label="Geaccepteerd")
+    page.locator("#action-update_involvement").get_by_label("Nieuwe voortgangsnotitie").fill("Intake gepland.")
     page.locator("#action-update_involvement").get_by_role("button").click()
     expect(page.get_by_text("SDD: Geaccepteerd")).to_be_visible()
+    open_action(page, "Inzet bijwerken")  # a second note adds to the first
+    page.locator("#action-update_involvement").get_by_label("Nieuwe voortgangsnotitie").fill("Budgetbeheer gestart.")
+    page.locator("#action-update_involvement").get_by_role("button").click()
+
+    # The team reads both notes, oldest first, and sees its case with the next step in its work.
+    login(page, world.team_worker)
+    page.goto(case_url)
+    notes = page.get_by_role("list", name="Voortgangsnotities").get_by_role("listitem")
+    expect(notes).to_have_count(2)
+    expect(notes.nth(0)).to_contain_text("Intake gepland.")
+    expect(notes.nth(1)).to_contain_text("Budgetbeheer gestart.")
+    screenshot(page, "03-involvement-notes")
+    page.goto(case_url.split("/dossiers/")[0] + "/")
+    expect(page.get_by_role("table")).to_contain_text("Lopende huur controleren")  # next step, by whom, by when
+    expect(page.get_by_role("table")).to_contain_text("(u)")  # the team member directs it: theirs, first
+    screenshot(page, "04-work-queue-next-step")
 
     # The team closes the case with its outcome.
     login(page, world.team_worker)
@@ -102,6 +119,7 @@ def test_case_walks_from_signal_to_closed_through_every_party(page, world):
     page.locator("#action-close_care_trajectory").get_by_label("Uitkomst").select_option(label="Ontruiming voorkomen")
     page.locator("#action-close_care_trajectory").get_by_role("button").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Afgesloten")
-    expect(page.locator(".wz-timeline li")).to_have_count(11)  # ten moves and the consent
+    expect(page.locator(".wz-timeline li")).to_have_count(12)  # ten moves, the consent and the second note
+    expect(page.get_by_text("SDD: Beëindigd: dossier gesloten")).to_be_visible()  # closing ended its part
     check_accessibility(page)
     screenshot(page, "03-closed-case")

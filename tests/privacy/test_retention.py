@@ -16,7 +16,7 @@ from woonzeker.audit.models import AuditAction, AuditCheckpoint, AuditEntry
 from woonzeker.audit.seals import seal_trail
 from woonzeker.cases import services
 from woonzeker.cases.constants import MilestoneKind, State
-from woonzeker.cases.models import Analysis, Case, CaseEvent, ProblemAssessment
+from woonzeker.cases.models import Analysis, Case, CaseEvent, Involvement, InvolvementNote, ProblemAssessment
 from woonzeker.ledgers.importing import import_ledger
 from woonzeker.ledgers.models import LedgerImport, TenancySnapshot
 from woonzeker.monitoring.models import PromiseDays, StepCount
@@ -33,7 +33,16 @@ def cases(make_case, world, today):
     """An old closed trajectory (with rent, milestone, consent), an old resolved signal, and what must stay."""
     old_closed = make_case(State.CARE_TRAJECTORY, established_days_ago=1500, bsn="111222333", phone="0612345678")
     give_consent(world.team_worker, old_closed)
-    services.request_involvement(world.team_worker, old_closed, organisation=world.social_service, question="Hulp?")
+    involvement = services.request_involvement(
+        world.team_worker, old_closed, organisation=world.social_service, question="Hulp?"
+    )
+    services.update_involvement(
+        world.social_service_worker,
+        Involvement.objects.get(pk=involvement.pk),
+        status="accepted",
+        progress="Schuldhulp gestart",
+    )
+    old_closed.refresh_from_db()
     started = old_closed.trajectory_started_on
     services.record_current_rent_check(
         world.corporation_worker, old_closed, checked_on=started + timedelta(days=5), paid=False, note="Niet betaald"
@@ -87,6 +96,8 @@ def test_expired_cases_lose_their_personal_data_and_keep_what_counts(cases, worl
     assert (analysis.summary_for_corporation, analysis.internal_notes) == ("", "")
     assert not ProblemAssessment.objects.filter(analysis__case=old).exists()
     assert old.involvements.get().question == ""
+    [note] = InvolvementNote.objects.filter(involvement__case=old)  # the note stays (it counts), its text goes
+    assert (note.text, note.written_by) == ("", None)
     assert old.current_rent_checks.get().note == "" and old.current_rent_checks.get().paid is False
     assert old.consents.get().given_by == ANONYMISED
     assert all(event.details == {} for event in CaseEvent.objects.filter(case=old))

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Prefetch
+
 from woonzeker.crypto import mask
 from woonzeker.organisations.models import OrganisationKind as Kind
 
@@ -65,7 +67,7 @@ DISCLOSURE = {
     "trajectory_decision": _row(WRITER, YES, NO, NO, NO),
     # Who consented, when, for whom, for what, and the withdrawal.
     "consents": _row(NO, YES, OWN, OWN, NO),
-    # Which service was brought in, the team's question, the status and the service's progress.
+    # Which service was brought in, the team's question, the status and the service's progress notes.
     "involvements": _row(NO, YES, OWN, OWN, NO),
     "payment_arrangements": _row(YES, YES, YES, NO, NO),
     "current_rent_checks": _row(YES, YES, YES, NO, NO),
@@ -188,12 +190,20 @@ class ConsentView:
 
 
 @dataclass(frozen=True)
+class NoteView:
+    written_at: object
+    written_by: str
+    organisation: str
+    text: str
+
+
+@dataclass(frozen=True)
 class InvolvementView:
     organisation: str
     status: str  # the label
     question: str
-    progress: str
     requested_on: date
+    notes: list = field(default_factory=list)  # NoteView, oldest first: the service's progress, as a conversation
 
 
 @dataclass(frozen=True)
@@ -334,10 +344,14 @@ def _own_consents(user, case):
 
 def _own_involvements(user, case):
     """The involvements ``user`` reads: every one for the team; for a service, its own."""
+    from woonzeker.cases.models import InvolvementNote
+
     cell = rule(user, "involvements")
     if cell == NO:
         return []
-    involvements = case.involvements.select_related("organisation")
+    involvements = case.involvements.select_related("organisation").prefetch_related(
+        Prefetch("notes", queryset=InvolvementNote.objects.select_related("written_by", "organisation"))
+    )
     return list(involvements if cell == YES else involvements.filter(organisation_id=user.organisation_id))
 
 
@@ -367,8 +381,17 @@ def _involvement_view(involvement):
         organisation=str(involvement.organisation),
         status=involvement.get_status_display(),
         question=involvement.question,
-        progress=involvement.progress,
         requested_on=involvement.requested_on,
+        # The notes of an involvement the reader reads (``_own_involvements``): never another service's.
+        notes=[
+            NoteView(
+                written_at=note.written_at,
+                written_by=_text(note.written_by),
+                organisation=_text(note.organisation),
+                text=note.text,
+            )
+            for note in involvement.notes.all()
+        ],
     )
 
 

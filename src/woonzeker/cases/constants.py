@@ -138,6 +138,7 @@ class InvolvementStatus(models.TextChoices):
     FINISHED = "finished", _("Finished")
     DECLINED = "declined", _("Declined")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Ended: consent withdrawn")
+    CASE_CLOSED = "case_closed", _("Ended: case closed")
 
 
 #: An involvement still under way: the service works on the case.
@@ -151,6 +152,7 @@ INVOLVEMENT_STATUS_CHANGES = {
     InvolvementStatus.FINISHED: (),
     InvolvementStatus.DECLINED: (),
     InvolvementStatus.CONSENT_WITHDRAWN: (),  # by the withdrawal itself (``withdraw_consent``), never by a service
+    InvolvementStatus.CASE_CLOSED: (),  # by the move that closes the case (``_performing``), never by a service
 }
 
 

@@ -39,6 +39,25 @@ def analysis_deadline(referred_on, covenant):
     return referred_on + timedelta(days=covenant.analysis_term_days)
 
 
+def current_rent_check_due(last_checked_on, trajectory_started_on, covenant):
+    """Step 5: "An important condition of the corporation: the current rent is paid during the
+    trajectory."
+
+    Whether it was paid is checked every ``current_rent_check_interval_days`` (30: monthly, as the rent
+    falls due), counted from the last check, or from the start of the trajectory before the first.
+    """
+    since = last_checked_on or trajectory_started_on
+    return since + timedelta(days=covenant.current_rent_check_interval_days) if since else None
+
+
+def arrangement_review_due(agreed_on, covenant):
+    """Step 3 and 5: a payment arrangement agreed for the arrears ("or a payment arrangement is agreed")
+    holds only while it is kept; during the trajectory it is reviewed every
+    ``arrangement_review_interval_days`` (90) after the latest arrangement was agreed.
+    """
+    return agreed_on + timedelta(days=covenant.arrangement_review_interval_days) if agreed_on else None
+
+
 def deadline_state(due_on, done_on, today, due_soon_days):
     """On time, due soon, overdue, met or met late: the state of one promise on ``today``."""
     if done_on is not None:

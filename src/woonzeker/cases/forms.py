@@ -251,7 +251,12 @@ class UpdateInvolvementForm(MoveForm):
         + [choice for choice in InvolvementStatus.choices if choice[0] in _REACHABLE_INVOLVEMENT_STATUSES],
         required=False,
     )
-    progress = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    progress = forms.CharField(
+        label=_("New progress note"),
+        help_text=_("Added to the earlier notes, with your name and the time; the team reads them all."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
 
     def perform(self):
         involvement = self.case.involvements.filter(organisation_id=self.user.organisation_id).order_by("-pk").first()

@@ -129,7 +129,13 @@ class Case(models.Model):
             # A party's work queue is ordered on these columns alone (``selectors.queue_page``): holding them,
             # the index answers the order without reading the table (PostgreSQL; SQLite keeps the keys only).
             models.Index(fields=["corporation", "state"], include=QUEUE_COLUMNS, name="case_corporation_queue"),
-            models.Index(fields=["social_team", "state"], include=QUEUE_COLUMNS, name="case_team_queue"),
+            # A team member's own cases come first in the team's queue (``selectors.work_queue``): the
+            # assignee and the director are in the index too, or that order would read every open case's row.
+            models.Index(
+                fields=["social_team", "state"],
+                include=[*QUEUE_COLUMNS, "case_worker", "case_director"],
+                name="case_team_own_queue",
+            ),
             models.Index(fields=["municipality", "state"]),
         ]
         constraints = [
@@ -209,7 +215,6 @@ class Involvement(models.Model):
         _("status"), max_length=20, choices=InvolvementStatus.choices, default=InvolvementStatus.REQUESTED
     )
     question = models.TextField(_("question"), blank=True)
-    progress = models.TextField(_("progress"), blank=True)
     requested_on = models.DateField(_("requested on"))
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     finished_on = models.DateField(_("finished on"), null=True, blank=True)
@@ -223,6 +228,27 @@ class Involvement(models.Model):
                 name="one_running_involvement_per_organisation",
             )
         ]
+
+
+class InvolvementNote(AppendOnlyModel):
+    """One dated progress note of a service on its involvement: who, for which organisation, when, what.
+
+    Append-only: a new note is added, the earlier ones stay, so the team reads the whole conversation."""
+
+    involvement = models.ForeignKey(Involvement, on_delete=models.CASCADE, related_name="notes")
+    written_at = models.DateTimeField(_("written at"), default=timezone.now)
+    written_by = models.ForeignKey(
+        USER, verbose_name=_("written by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        ORGANISATION, verbose_name=_("organisation"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("note"))
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
 
 
 class ConsentQuerySet(models.QuerySet):

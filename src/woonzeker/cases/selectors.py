@@ -1,17 +1,20 @@
 """Reads of cases that more than one edge needs."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, models
-from django.db.models import Count, F, Q, Value, When
+from django.db.models import Count, F, Max, Q, Value, When
+from django.utils.translation import gettext as _
 
 from woonzeker.accounts.authorization import visible_case_ids_sql
-from woonzeker.accounts.disclosure import may_search_by_bsn
-from woonzeker.cases.constants import OPEN_STATES, State
+from woonzeker.accounts.disclosure import OWN, may_read, may_search_by_bsn, rule
+from woonzeker.cases import deadlines
+from woonzeker.cases.constants import OPEN_STATES, InvolvementStatus, State
 from woonzeker.cases.deadlines import DeadlineState
-from woonzeker.cases.models import Case
+from woonzeker.cases.models import Case, CurrentRentCheck, Involvement, PaymentArrangement
 from woonzeker.covenants.models import Covenant
 from woonzeker.crypto import keyed_hash
 from woonzeker.joined import Joined
@@ -93,7 +96,14 @@ def work_queue(user, cases, today, *, state="", deadline="", team=None, municipa
         cases = cases.filter(search_filter(query, user))
     owed_state = OWED_IN_STATE.get(user.organisation_kind)
     owed_first = models.Case(When(state=owed_state, then=Value(0)), default=Value(1)) if owed_state else Value(1)
-    return cases.annotate(owed_first=owed_first).order_by("owed_first", F("due_on").asc(nulls_last=True), "pk")
+    order = ["owed_first", F("due_on").asc(nulls_last=True), "pk"]
+    if user.organisation_kind == OrganisationKind.SOCIAL_TEAM:
+        # A team member's own cases (assigned to them, or directed by them) come first: the columns are in the
+        # team's queue index (``Case.Meta.indexes``), so the order still reads the index alone.
+        mine = models.Case(When(Q(case_worker=user) | Q(case_director=user), then=Value(0)), default=Value(1))
+        cases = cases.annotate(mine_first=mine)
+        order.insert(0, "mine_first")
+    return cases.annotate(owed_first=owed_first).order_by(*order)
 
 
 def queue_page(queue, number, per_page, count=None):
@@ -110,11 +120,82 @@ def queue_page(queue, number, per_page, count=None):
     ids = list(page.object_list)
     found = (
         with_open_deadline(Case.objects.filter(pk__in=ids))
-        .select_related("tenancy", "social_team", "corporation", "case_worker")
+        .select_related("tenancy", "social_team", "corporation", "case_worker", "case_director", "covenant")
         .in_bulk()
     )
     page.object_list = [found[pk] for pk in ids if pk in found]  # (a case removed in between is left out)
     return page
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What is due next on a case, by whom and by when (``due_on`` None: no term of the covenant)."""
+
+    label: str
+    by: str
+    due_on: date | None = None
+
+
+def next_steps(user, cases, today):
+    """The next step of each of ``cases`` (a page of the work queue) as ``user`` may read it, by case id.
+
+    Derived from the state and the covenant's terms (``deadlines``); for a care trajectory, the soonest of
+    the current-rent check and the review of the payment arrangement, each only for a reader of that record
+    in the disclosure table (the health service reads neither). Two queries at most, for the page's
+    trajectories only: never part of the queue's order."""
+    trajectories = [c.pk for c in cases if c.state == State.CARE_TRAJECTORY]
+    last_check, last_arrangement, asked = {}, {}, set()
+    if trajectories and may_read(user, "current_rent_checks", None):
+        last_check = dict(
+            CurrentRentCheck.objects.filter(case__in=trajectories)
+            .values("case")
+            .annotate(last=Max("checked_on"))
+            .values_list("case", "last")
+        )
+    if trajectories and may_read(user, "payment_arrangements", None):
+        last_arrangement = dict(
+            PaymentArrangement.objects.filter(case__in=trajectories)
+            .values("case")
+            .annotate(last=Max("agreed_on"))
+            .values_list("case", "last")
+        )
+    if trajectories and rule(user, "involvements") == OWN:
+        asked = set(
+            Involvement.objects.filter(
+                case__in=trajectories, organisation_id=user.organisation_id, status=InvolvementStatus.REQUESTED
+            ).values_list("case", flat=True)
+        )
+    return {
+        case.pk: _next_step(user, case, last_check, last_arrangement, asked)
+        for case in cases
+        if case.state in OPEN_STATES
+    }
+
+
+def _next_step(user, case, last_check, last_arrangement, asked):
+    team = str(case.social_team or "")
+    corporation = str(case.corporation or "")
+    if case.state == State.SIGNAL:
+        return NextStep(_("Refer to the social team"), corporation, case.referral_due_on)
+    if case.state == State.REFERRED:
+        return NextStep(_("Feed the analysis back"), team, case.feedback_due_on)
+    if case.state == State.FEEDBACK_SENT:
+        if case.corporation_id and not case.corporation_decision and may_read(user, "corporation_decision", case):
+            return NextStep(_("Agree or decline a care trajectory"), corporation)
+        return NextStep(_("Decide on a care trajectory"), team)
+    if case.pk in asked:
+        return NextStep(_("Accept or decline the request to join"), str(user.organisation))
+    due = []
+    if may_read(user, "current_rent_checks", case):
+        on = deadlines.current_rent_check_due(last_check.get(case.pk), case.trajectory_started_on, case.covenant)
+        if on:
+            due.append(NextStep(_("Check the current rent"), corporation or team, on))
+    if case.pk in last_arrangement:
+        on = deadlines.arrangement_review_due(last_arrangement[case.pk], case.covenant)
+        due.append(NextStep(_("Review the payment arrangement"), team, on))
+    if due:
+        return min(due, key=lambda step: step.due_on)
+    return NextStep(_("Follow the care trajectory to an outcome"), team)
 
 
 def search_filter(query, user=None):

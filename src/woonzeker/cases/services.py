@@ -47,6 +47,7 @@ from woonzeker.cases.models import (
     Consent,
     CurrentRentCheck,
     Involvement,
+    InvolvementNote,
     Milestone,
     PaymentArrangement,
     ProblemAssessment,
@@ -150,6 +151,8 @@ def _performing(actor, case, name):
         from_state = locked.state
         step = _Step(locked)
         yield step
+        if move.target == State.CLOSED:
+            step.details["involvements_ended"] = _end_involvements_on_closing(locked)
         if move.target:
             locked.state = move.target
         locked.version += 1
@@ -425,6 +428,19 @@ def _end_involvements_without_consent(case, on):
     return ended
 
 
+def _end_involvements_on_closing(case):
+    """A closed case has no trajectory left to work on: the services still involved end there, on the day
+    the case closed, with a status of their own (not "finished": the service did not finish it). Returns
+    their ids."""
+    ended = []
+    for involvement in case.involvements.select_for_update().filter(status__in=RUNNING_INVOLVEMENT):
+        involvement.status = InvolvementStatus.CASE_CLOSED
+        involvement.finished_on = case.closed_on or _today()
+        involvement.save(update_fields=["status", "finished_on"])
+        ended.append(involvement.pk)
+    return ended
+
+
 def consent_in_force(case, kind):
     """Whether a consent covering organisations of ``kind`` is in force for ``case``."""
     return Consent.objects.in_force(kind).filter(case=case).exists()
@@ -459,13 +475,17 @@ def request_involvement(actor, case, *, organisation, question="", requested_on=
 
 
 def update_involvement(actor, involvement, *, status=None, progress="", on=None):
-    """A service accepts, declines, reports progress on or finishes its involvement."""
+    """A service accepts, declines or finishes its involvement, and/or adds a progress note: ``progress`` is
+    appended as a new dated note (``InvolvementNote``); the earlier notes stay."""
     with _performing(actor, involvement.case, "update_involvement") as step:
         involvement = Involvement.objects.select_for_update().get(pk=involvement.pk)
         if involvement.organisation_id != actor.organisation_id:
             raise ValidationError(_("This involvement is not your organisation's."))
         on = on or _today()
-        if status and status != involvement.status:
+        changed = bool(status and status != involvement.status)
+        if not changed and not (progress or "").strip():
+            raise ValidationError({"progress": _("Choose a new status or write a progress note.")})
+        if changed:
             if status not in INVOLVEMENT_STATUS_CHANGES[involvement.status]:
                 raise ValidationError(
                     {
@@ -478,10 +498,18 @@ def update_involvement(actor, involvement, *, status=None, progress="", on=None)
                 involvement.accepted_on = on
             if status in (InvolvementStatus.FINISHED, InvolvementStatus.DECLINED):
                 involvement.finished_on = on
-        if progress:
-            involvement.progress = progress
         involvement.save()
         step.details = {"involvement": involvement.pk, "status": involvement.status}
+        if (progress or "").strip():
+            note = InvolvementNote.objects.create(
+                involvement=involvement,
+                written_by=actor,
+                organisation_id=actor.organisation_id,
+                text=progress.strip(),
+            )
+            step.details["note"] = note.pk
+        if changed:
+            step.details["status_changed"] = True
     return involvement
 
 

@@ -18,7 +18,7 @@ from woonzeker.audit.models import AuditAction
 from woonzeker.cases.deadlines import deadlines_of
 from woonzeker.cases.forms import MOVE_FORMS, NewSignalForm, QueueFilterForm, ReferResidentForm
 from woonzeker.cases.models import Case
-from woonzeker.cases.selectors import queue_counts, queue_page, work_queue
+from woonzeker.cases.selectors import next_steps, queue_counts, queue_page, work_queue
 from woonzeker.cases.services import CaseChanged
 from woonzeker.cases.workflow import MOVES, moves_from
 from woonzeker.organisations.models import OrganisationKind
@@ -49,6 +49,9 @@ def case_list(request):
     )
     counts = queue_counts(cases.order_by(), today)
     page = queue_page(cases, request.GET.get("pagina"), PAGE_SIZE, count=counts["open"])
+    steps = next_steps(user, page.object_list, today)
+    for case in page.object_list:
+        case.next_step = steps.get(case.pk)
     querystring = request.GET.copy()
     querystring.pop("pagina", None)
     audit.record(user, AuditAction.READ, "work queue", cases=[case.pk for case in page.object_list], request=request)

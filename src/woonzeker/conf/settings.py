@@ -350,6 +350,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "woonzeker@localhost")
+# Where people reach the application: e-mails link to a case's page under it (the case number only).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # An audit entry written on its own (a read) is committed to disk before the page is sent (the default):
 # a crash of the database server loses no entry. AUDIT_SYNCHRONOUS_COMMIT=0 lets those commits skip the

@@ -41,6 +41,20 @@ class Covenant(models.Model):
     current_rent_must_be_paid = models.BooleanField(
         _("current rent must be paid during a care trajectory"), default=True
     )
+    # What is due during a care trajectory (``cases.deadlines``): the work queue shows the next one.
+    current_rent_check_interval_days = models.PositiveSmallIntegerField(
+        _("current-rent check every (days)"),
+        default=30,
+        help_text=_(
+            "During a care trajectory the current rent is checked this many days after the last check "
+            "(or the start of the trajectory): monthly, as the rent falls due."
+        ),
+    )
+    arrangement_review_interval_days = models.PositiveSmallIntegerField(
+        _("payment arrangement reviewed every (days)"),
+        default=90,
+        help_text=_("A payment arrangement is reviewed this many days after it was agreed."),
+    )
     due_soon_days = models.PositiveSmallIntegerField(
         _("due soon (days)"),
         default=7,

@@ -319,9 +319,20 @@ def _corporation_case(rng, tenancy, target, today, sdd, dgj):
         parties=[service.kind],
         purpose="Schuldhulp en begeleiding in het zorgtraject.",
     )
-    involvement = services.request_involvement(team_user, case, organisation=service, requested_on=started)
+    involvement = services.request_involvement(
+        team_user,
+        case,
+        organisation=service,
+        requested_on=started,
+        question="Kunnen jullie meekijken naar de schulden en het inkomen van dit huishouden?",
+    )
+    service_user = _any_user(involvement.organisation)
     services.update_involvement(
-        _any_user(involvement.organisation), involvement, status=InvolvementStatus.ACCEPTED, on=started
+        service_user, involvement, status=InvolvementStatus.ACCEPTED, on=started, progress="Intake gepland."
+    )
+    involvement.case.refresh_from_db()  # the involvement moved the case's version on
+    services.update_involvement(
+        service_user, involvement, progress="Intake gehad; afspraken over de vaste lasten gemaakt."
     )
     case.refresh_from_db()  # moved on through the involvement; act on the case as it is now
     services.record_payment_arrangement(

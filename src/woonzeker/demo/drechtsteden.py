@@ -63,6 +63,8 @@ def load_covenant():
             "analysis_term_days": 14,
             "current_rent_must_be_paid": True,
             "due_soon_days": 7,
+            "current_rent_check_interval_days": 30,
+            "arrangement_review_interval_days": 90,
             "baseline_evictions": {"2005": 241, "2014": 137},
         },
     )

@@ -15,6 +15,7 @@ from woonzeker.cases.selectors import deadlines_due
 from woonzeker.notifications.models import Delivery, Kind, Notification
 from woonzeker.notifications.services import (
     _send,
+    case_url,
     chosen_deliveries,
     delivery_for,
     members,
@@ -81,7 +82,10 @@ def send_digests():
             by_user.setdefault(notification.user, []).append(notification)
     for user, notifications in by_user.items():
         with translation.override("nl"):
-            body = "\n".join(f"- {n.message}" for n in notifications)
+            body = "\n".join(
+                f"- {n.message}" + (f" {case_url(n.case_id)}" if sends_to_a_case(n.kind, n.case_id) else "")
+                for n in notifications
+            )
             to_see_a_case = any(sends_to_a_case(n.kind, n.case_id) for n in notifications)
             _send(user, _("your daily overview"), body, to_see_the_case=to_see_a_case)
         Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=timezone.now())

@@ -17,6 +17,10 @@ class Kind(models.TextChoices):
     INVOLVEMENT_ENDED = "involvement_ended", _("Your service's involvement ended: consent withdrawn")
     ACCOUNT_LOCKED = "account_locked", _("Sign-in blocked after too many failed attempts (to administrators)")
     UNUSUAL_ACCESS = "unusual_access", _("Unusual access to case files (to privacy officers)")
+    CASE_ASSIGNED = "case_assigned", _("A case was assigned to you")
+    CORPORATION_DECIDED = "corporation_decided", _("The corporation decided on a care trajectory")
+    INVOLVEMENT_ANSWERED = "involvement_answered", _("A service accepted, declined or finished its part")
+    CASE_CLOSED = "case_closed", _("A case your organisation works on was closed")
 
 
 #: Overdue promises reach people whatever they chose: "off" becomes a daily digest.

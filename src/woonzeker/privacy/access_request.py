@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from woonzeker.audit.models import AuditEntry
-from woonzeker.cases.models import Analysis, Case, ProblemAssessment
+from woonzeker.cases.models import Analysis, Case, InvolvementNote, ProblemAssessment
 from woonzeker.notifications.models import Notification
 from woonzeker.privacy.audit_search import about_cases
 
@@ -35,6 +35,7 @@ FIELD_LABELS = {
     "previous_arrears": gettext_lazy("previous arrears"),
     "arrears": gettext_lazy("arrears"),
     "analysis": gettext_lazy("analysis"),
+    "involvement": gettext_lazy("involvement"),
     "ledger_import": gettext_lazy("ledger import"),
 }
 
@@ -92,6 +93,11 @@ def _case_sections(case):
         ("analysis", _("Analysis"), Analysis.objects.filter(case=case)),
         ("problems", _("Problem areas"), ProblemAssessment.objects.filter(analysis__case=case)),
         ("involvements", _("Involvements"), case.involvements.select_related("organisation")),
+        (
+            "involvement_notes",
+            _("Progress notes"),
+            InvolvementNote.objects.filter(involvement__case=case).select_related("written_by", "organisation"),
+        ),
         ("consents", _("Consent to share"), case.consents.all()),
         ("payment_arrangements", _("Payment arrangements"), case.payment_arrangements.all()),
         ("current_rent_checks", _("Current rent"), case.current_rent_checks.all()),

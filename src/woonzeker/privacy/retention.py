@@ -43,6 +43,7 @@ from woonzeker.cases.models import (
     Consent,
     CurrentRentCheck,
     Involvement,
+    InvolvementNote,
     Milestone,
     PaymentArrangement,
     ProblemAssessment,
@@ -130,7 +131,8 @@ def anonymise_cases(case_ids, today, reason):
             summary_for_corporation="", internal_notes="", recorded_by=None
         )
         ProblemAssessment.objects.filter(analysis__case__in=case_ids).delete()
-        Involvement.objects.filter(case__in=case_ids).update(question="", progress="")
+        Involvement.objects.filter(case__in=case_ids).update(question="")
+        _raw(InvolvementNote).filter(involvement__case__in=case_ids).update(text="", written_by=None)
         Consent.objects.filter(case__in=case_ids).update(given_by=ANONYMISED, purpose="")
         PaymentArrangement.objects.filter(case__in=case_ids).update(note="", recorded_by=None)
         Milestone.objects.filter(case__in=case_ids).update(note="", recorded_by=None)
