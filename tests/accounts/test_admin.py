@@ -370,3 +370,24 @@ def test_moving_an_account_to_another_organisation_waits_for_another_administrat
     client.post(user_url(worker), change_form_data(worker, is_active="on"))
     worker.refresh_from_db()
     assert not worker.is_active
+
+
+def test_a_new_e_mail_address_or_a_re_activation_waits_for_another_administrator(client, administrator, world):
+    worker = world.team_worker
+    client.post(user_url(worker), change_form_data(worker, email="elders@example.org"))
+    worker.refresh_from_db()
+    assert worker.email == "elders@example.org" and not worker.is_active
+    left = world.safe_home_worker
+    left.is_active = False
+    left.save()
+    client.post(user_url(left), change_form_data(left, is_active="on"))
+    left.refresh_from_db()
+    assert not left.is_active and left.awaiting_activation_by_other_than_id == administrator.pk
+
+
+def test_an_organisation_with_users_keeps_its_kind(client, administrator, world):
+    url = f"/beheer/organisations/organisation/{world.municipality.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'name="kind"' not in page  # shown, not editable: its users' access rests on it
+    empty = world.municipality.__class__.objects.create(name="Opleiding", kind="municipality")
+    assert 'name="kind"' in client.get(f"/beheer/organisations/organisation/{empty.pk}/change/").content.decode()

@@ -304,3 +304,37 @@ def test_a_failed_pass_still_queues_the_next(world, monkeypatch):
     with pytest.raises(RuntimeError):
         tasks.seal_trail_task.call()
     assert DBTaskResult.objects.filter(status="READY", task_path__endswith="seal_trail_task").count() == 1
+
+
+def test_an_older_seal_copied_to_the_end_does_not_cover_a_trail_cut_back_to_it(world):
+    """Append-only storage lets anyone append: a copy of the first seal after the second, and the trail cut back
+    to the first seal's place, must not verify."""
+    entries = _read(world, 3)
+    seal_trail()
+    entries += _read(world, 2)
+    seal_trail()
+    lines = seal_path().read_text().splitlines()
+    with seal_path().open("a") as file:
+        file.write(lines[0] + "\n")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE id IN (%s, %s)", [entries[3].pk, entries[4].pk])
+        cursor.execute("UPDATE audit_auditchainhead SET last_position = 3, chained_count = 3")
+    with pytest.raises(CommandError, match="an older seal repeated"):
+        call_command("verify_audit")
+
+
+def test_a_chainer_that_stopped_fails_the_check(world, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    _read(world, 2)
+    seal_trail()
+    AuditEntry.objects.bulk_create(
+        [AuditEntry(username="x", action=AuditAction.READ, what="case 3", at=timezone.now() - timedelta(hours=1))]
+    )
+    settings.AUDIT_CHAIN_STALLED_AFTER = 900
+    with pytest.raises(CommandError, match="still not chained: the chainer has stopped"):
+        call_command("verify_audit")
+    seal_trail()
+    call_command("verify_audit")  # chained and sealed again: it holds

@@ -335,3 +335,16 @@ def test_a_corporations_files_are_kept_for_the_longest_term_of_its_covenants(wor
     assert apply_retention(today).ledger_files_removed == 1  # 6 months for ours now
     assert LedgerImport.objects.get(pk=ours.pk).original_removed_on == today
     assert LedgerImport.objects.get(pk=theirs.pk).original_removed_on is None
+
+
+def test_no_covenant_term_removes_the_audit_trail_sooner_than_the_deployments_floor(world, monkeypatch, settings):
+    """One administrator setting every covenant's audit term to 0 does not purge the trail: the deployment's
+    AUDIT_RETENTION_MIN_YEARS (2 by default) holds."""
+    world.covenant.retention_audit_years = 0
+    world.covenant.save()
+    _entries_at(timezone.now() - timedelta(days=366), 3, world.team_worker, monkeypatch)
+    chain_pending()
+    settings.AUDIT_RETENTION_MIN_YEARS = 2
+    assert apply_retention().audit_entries_removed == 0
+    settings.AUDIT_RETENTION_MIN_YEARS = 0  # what the covenant's 0 alone would have done
+    assert apply_retention().audit_entries_removed == 3

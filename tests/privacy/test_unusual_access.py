@@ -99,3 +99,13 @@ def test_todays_access_waits_for_tomorrows_notice(world, covenant, today):
         opened(world.team_worker, 100 + n, _at(today, 0, n))
     assert notify_unusual_access(today) == 0
     assert notify_unusual_access(today + timedelta(days=1)) == 1
+
+
+def test_a_replayed_answer_counts_as_opening_the_case_and_a_list_does_not():
+    import re
+
+    from woonzeker.privacy.unusual_access import OPENED_A_CASE
+
+    assert re.match(OPENED_A_CASE, "API case 12 (replayed answer)")
+    assert re.match(OPENED_A_CASE, "case 12") and re.match(OPENED_A_CASE, "API case 12")
+    assert not re.match(OPENED_A_CASE, "API case list") and not re.match(OPENED_A_CASE, "work queue")

@@ -7,9 +7,10 @@ authenticator and so sign in as them; and put itself into a corporation to read 
 - a second factor is removed only when a second functional administrator approves the request of the
   first (``SecondFactorResetRequest``); the devices themselves are not in the admin;
 - nobody changes their own organisation, role or permissions;
-- an account one administrator created, or moved to another organisation or role, is inactive until another
-  administrator activates it (four eyes: otherwise one administrator could make an account of its own in a
-  corporation, set its first password and read that corporation's cases);
+- an account one administrator created, moved to another organisation or role, gave another e-mail address or
+  ticked active again, is inactive until another administrator activates it (four eyes: otherwise one
+  administrator could make an account of its own in a corporation, set its first password and read that
+  corporation's cases); an organisation with users keeps its kind;
 - users are deactivated, never deleted.
 """
 
@@ -117,14 +118,21 @@ class UserAdmin(FunctionalAdminOnly, BaseUserAdmin):
             ]
             if changed:
                 raise PermissionDenied(_("Nobody changes their own organisation, role or permissions."))
-        moved = change and (stored.organisation_id, stored.role) != (obj.organisation_id, obj.role)
-        if not change or moved:
+        # Four eyes on who may read case files: a new account, one moved to another organisation or role, one given
+        # another e-mail address (where a password link goes is who can take it) and a deactivated one ticked
+        # active again (someone who left) wait, inactive, for another administrator's "activate".
+        others = change and obj.pk != request.user.pk
+        waits = (
+            not change
+            or (stored.organisation_id, stored.role) != (obj.organisation_id, obj.role)
+            or (others and stored.email != obj.email)
+            or (obj.is_active and not stored.is_active)
+        )
+        if waits:
             obj.is_active = False
             obj.awaiting_activation_by_other_than = request.user
-        elif obj.is_active and not stored.is_active and stored.awaiting_activation_by_other_than_id:
-            obj.is_active = False  # activated through the action only, by another administrator
         super().save_model(request, obj, form, change)
-        if not change or moved:
+        if waits:
             self.message_user(
                 request,
                 _("%(user)s is inactive until another functional administrator activates the account.")

@@ -134,8 +134,21 @@ def check_seals(path=None, key=None):
     for number, seal, why in read_seals(path, key):
         if seal is None:
             report.invalid_lines.append((number, why))
-        else:
-            report.seal, report.line = seal, number
+            continue
+        previous = report.seal
+        if previous is not None and (
+            int(seal["position"]) < int(previous["position"]) or seal["sealed_at"] < previous["sealed_at"]
+        ):
+            # Seals only move forward: a line going back is an older seal copied to the end (to make a trail
+            # cut back to it look whole), which append-only storage alone does not prevent.
+            report.invalid_lines.append(
+                (
+                    number,
+                    f"it goes back from place {previous['position']} to {seal['position']}: an older seal repeated",
+                )
+            )
+            continue
+        report.seal, report.line = seal, number
     report.unchained = AuditEntry.objects.filter(position__isnull=True).count()
     chained = AuditEntry.objects.filter(position__isnull=False)
     seal = report.seal

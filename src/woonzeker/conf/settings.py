@@ -75,6 +75,8 @@ if not PRODUCTION:
 AUDIT_SEAL_PATH = Path(os.environ.get("AUDIT_SEAL_PATH", VAR_DIR / "audit-seals.jsonl"))
 # Seconds between the chainer's passes (the task audit.tasks.seal_trail_task, run by manage.py db_worker).
 AUDIT_SEAL_INTERVAL = int(os.environ.get("AUDIT_SEAL_INTERVAL", "10"))
+# verify_audit fails when an entry has waited this long for its place: the chainer has stopped (seconds).
+AUDIT_CHAIN_STALLED_AFTER = int(os.environ.get("AUDIT_CHAIN_STALLED_AFTER", "900"))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
@@ -358,6 +360,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # wait (about five times the entries per second; the last fraction of a second of entries can then be
 # lost in such a crash, never a link in between): a trade-off for the privacy officer, see docs/decisions.md.
 AUDIT_SYNCHRONOUS_COMMIT = env_bool("AUDIT_SYNCHRONOUS_COMMIT", True)
+# The shortest the audit trail is kept, whatever a covenant's term says (privacy.retention.audit_cutoff): a
+# deployment's setting, out of the administrators' reach.
+AUDIT_RETENTION_MIN_YEARS = int(os.environ.get("AUDIT_RETENTION_MIN_YEARS", "2"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["woonzeker.api.authentication.TokenAuthentication"],

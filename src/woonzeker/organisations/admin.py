@@ -23,8 +23,11 @@ class OrganisationAdmin(FunctionalAdminOnly, admin.ModelAdmin):
     inlines = [ServiceAreaInline]
 
     def get_readonly_fields(self, request, obj=None):
-        # Nobody changes what their own organisation is (a municipality made a corporation, say).
-        if obj is not None and obj.pk == request.user.organisation_id:
+        # Nobody changes what their own organisation is (a municipality made a corporation, say); and what an
+        # organisation with users is stays as it is: its kind decides which cases they read, so turning a
+        # municipality whose accounts were activated as harmless into a social team would hand them case files
+        # without a second administrator's word. Such an organisation is made anew, its accounts moved (four eyes).
+        if obj is not None and (obj.pk == request.user.organisation_id or obj.users.exists()):
             return ["kind", "municipality"]
         return []
 

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, time
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -238,10 +239,13 @@ def _without_value(error):
 
 
 def audit_cutoff(now):
-    """The moment before which audit entries may go: the longest audit term of any covenant."""
+    """The moment before which audit entries may go: the longest audit term of any covenant, and never less
+    than ``AUDIT_RETENTION_MIN_YEARS`` (a setting of the deployment, which no administrator edits: otherwise one
+    administrator could set every covenant's term to 0 and have the next run remove the whole trail)."""
     years = Covenant.objects.aggregate(years=models.Max("retention_audit_years"))["years"]
     if years is None:
         return None
+    years = max(years, settings.AUDIT_RETENTION_MIN_YEARS)
     day = months_before(timezone.localtime(now).date(), 12 * years)
     return _start_of(day)
 

@@ -18,8 +18,9 @@ from woonzeker.accounts.models import Role, User
 from woonzeker.audit.models import AuditAction, AuditEntry, AuditResult
 from woonzeker.covenants.models import Covenant
 
-#: A case file opened: the case page or the API's case (a list names many cases and is not an opening).
-OPENED_A_CASE = r"^(API )?case [0-9]+$"
+#: A case file opened: the case page, the API's case, or its answer replayed to a retried write (a list names
+#: many cases and is not an opening).
+OPENED_A_CASE = r"^(API )?case [0-9]+( \(replayed answer\))?$"
 WINDOW = timedelta(hours=1)
 
 

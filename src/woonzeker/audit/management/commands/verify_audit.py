@@ -1,8 +1,20 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from woonzeker.audit.models import AuditEntry
 from woonzeker.audit.seals import check_seals, seal_path
 from woonzeker.audit.services import first_broken_link, latest_checkpoint, unrecorded_checkpoint
+
+
+def oldest_unchained_since(seconds):
+    """When the oldest entry still waiting for its place was written, if that is longer than ``seconds`` ago."""
+    oldest = AuditEntry.objects.filter(position__isnull=True).order_by("at").values_list("at", flat=True).first()
+    if oldest is not None and timezone.now() - oldest > timedelta(seconds=seconds):
+        return oldest
+    return None
 
 
 class Command(BaseCommand):
@@ -29,6 +41,12 @@ class Command(BaseCommand):
         for line, why in seals.invalid_lines:
             problems.append(f"Line {line} of {seal_path()} is not a valid seal: {why}.")
         problems.extend(seals.problems)
+        stalled = oldest_unchained_since(settings.AUDIT_CHAIN_STALLED_AFTER)
+        if stalled is not None:
+            problems.append(
+                f"An entry written at {stalled:%Y-%m-%d %H:%M:%S} is still not chained: the chainer has stopped or "
+                "fails (is the task worker running? `manage.py seal_audit` chains and seals by hand)."
+            )
         if problems:
             raise CommandError("\n".join(problems))
         chained = AuditEntry.objects.filter(position__isnull=False).count()
