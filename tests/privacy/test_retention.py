@@ -348,3 +348,22 @@ def test_no_covenant_term_removes_the_audit_trail_sooner_than_the_deployments_fl
     assert apply_retention().audit_entries_removed == 0
     settings.AUDIT_RETENTION_MIN_YEARS = 0  # what the covenant's 0 alone would have done
     assert apply_retention().audit_entries_removed == 3
+
+
+def test_a_forged_checkpoint_with_a_forged_recording_entry_is_reported(world, monkeypatch):
+    """The reviewer's attack: remove recent entries, lower the head's count, write a checkpoint over them and an
+    entry that 'records' it. Only the retention run holds the key that signs a checkpoint."""
+    entries = _entries_at(timezone.now() - timedelta(days=1), 3, world.team_worker, monkeypatch)
+    audit.record(world.team_worker, AuditAction.READ, "case 9")
+    seal_trail()
+    last = AuditEntry.objects.get(pk=entries[-1].pk)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE position <= %s", [last.position])
+        cursor.execute("UPDATE audit_auditchainhead SET chained_count = chained_count - 3")
+    AuditCheckpoint.objects.create(
+        removed_through=last.position, anchor_hash=last.hash, removed_count=3, removed_before=timezone.now()
+    )
+    audit.record(world.team_worker, AuditAction.CHANGE, "retention", reason=f"anchor {last.hash}")
+    seal_trail()
+    with pytest.raises(CommandError, match="is not signed with AUDIT_SEAL_KEY"):
+        call_command("verify_audit")

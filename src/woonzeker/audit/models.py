@@ -113,6 +113,9 @@ class AuditCheckpoint(models.Model):
     anchor_hash = models.CharField(max_length=64)
     removed_count = models.PositiveIntegerField(_("entries removed"))
     removed_before = models.DateTimeField(_("removed entries before"))
+    # HMAC of the fields above under AUDIT_SEAL_KEY (``audit.seals.checkpoint_signature``): a checkpoint written
+    # by someone with database access alone, to hide entries they removed, does not verify.
+    signature = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -12,6 +12,7 @@ import hmac
 import json
 import os
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 
 from django.conf import settings
@@ -37,6 +38,30 @@ def signature(seal, key=None):
     """HMAC-SHA256 over the seal's fields (not its signature), in a fixed form."""
     message = json.dumps({name: seal[name] for name in FIELDS}, sort_keys=True, separators=(",", ":"))
     return hmac.new(key or seal_key(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def checkpoint_signature(checkpoint, key=None):
+    """HMAC-SHA256 over what a retention checkpoint says (where the kept trail starts and what went before it)."""
+    message = json.dumps(
+        {
+            "removed_through": checkpoint.removed_through,
+            "anchor_hash": checkpoint.anchor_hash,
+            "removed_count": checkpoint.removed_count,
+            "removed_before": checkpoint.removed_before.astimezone(UTC).isoformat(),
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hmac.new(key or seal_key(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def unsigned_checkpoints(key=None):
+    """The retention checkpoints whose signature does not verify: forged or altered in the database."""
+    return [
+        checkpoint
+        for checkpoint in AuditCheckpoint.objects.order_by("pk")
+        if not hmac.compare_digest(checkpoint.signature, checkpoint_signature(checkpoint, key))
+    ]
 
 
 def seal_path():

@@ -137,6 +137,7 @@ def prune_before(moment):
     removes them.
     """
     from woonzeker.audit.chain import chain_pending, locked_head
+    from woonzeker.audit.seals import checkpoint_signature
 
     chain_pending()
     with transaction.atomic():
@@ -148,6 +149,9 @@ def prune_before(moment):
         removed = old._raw_delete(old.db)
         head.chained_count -= removed
         head.save(update_fields=["chained_count"])
-        return AuditCheckpoint.objects.create(
+        checkpoint = AuditCheckpoint(
             removed_through=last.position, anchor_hash=last.hash, removed_count=removed, removed_before=moment
         )
+        checkpoint.signature = checkpoint_signature(checkpoint)
+        checkpoint.save()
+        return checkpoint

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from woonzeker.audit.models import AuditEntry
-from woonzeker.audit.seals import check_seals, seal_path
+from woonzeker.audit.seals import check_seals, seal_path, unsigned_checkpoints
 from woonzeker.audit.services import first_broken_link, latest_checkpoint, unrecorded_checkpoint
 
 
@@ -36,6 +36,12 @@ class Command(BaseCommand):
             problems.append(
                 f"The audit trail starts at a checkpoint (entries up to {unrecorded.removed_through} removed) that no "
                 "entry of the trail records: entries may have been removed outside the retention run."
+            )
+        for checkpoint in unsigned_checkpoints():
+            problems.append(
+                f"The retention checkpoint of {checkpoint.created_at:%Y-%m-%d} (entries up to "
+                f"{checkpoint.removed_through}) is not signed with AUDIT_SEAL_KEY: it was written or altered in the "
+                "database, not by the retention run."
             )
         seals = check_seals()
         for line, why in seals.invalid_lines:
