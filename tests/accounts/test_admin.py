@@ -391,3 +391,14 @@ def test_an_organisation_with_users_keeps_its_kind(client, administrator, world)
     assert 'name="kind"' not in page  # shown, not editable: its users' access rests on it
     empty = world.municipality.__class__.objects.create(name="Opleiding", kind="municipality")
     assert 'name="kind"' in client.get(f"/beheer/organisations/organisation/{empty.pk}/change/").content.decode()
+
+
+def test_a_password_typed_as_the_username_is_not_shown_in_the_lockout_list(client, administrator):
+    for _ in range(2):
+        Client().post("/inloggen/", {"username": "Geheim-Wachtwoord-2026!", "password": "x"})
+    attempt = AccessAttempt.objects.get()
+    listing = client.get("/beheer/axes/accessattempt/").content.decode()
+    detail = client.get(f"/beheer/axes/accessattempt/{attempt.pk}/change/").content.decode()
+    for page in (listing, detail):
+        assert "Geheim-Wachtwoord" not in page
+        assert "Gehe" not in page and "Geh… (23)" in page

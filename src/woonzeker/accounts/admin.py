@@ -298,6 +298,26 @@ if admin.site.is_registered(AccessAttempt):
 
 @admin.register(AccessAttempt)
 class LockoutAdmin(FunctionalAdminOnly, AccessAttemptAdmin):
+    """A username without an account is text someone typed, often a password in the wrong field: it is shown
+    as its first three characters and length, as in the audit trail; the form data is not shown."""
+
+    fieldsets = (
+        (None, {"fields": ("account", "path_info", "failures_since_start", "expiration")}),
+        (gettext_lazy("Meta data"), {"fields": ("user_agent", "ip_address")}),
+    )
+    readonly_fields = ["account", "user_agent", "ip_address", "path_info", "failures_since_start", "expiration"]
+    search_fields = ["ip_address"]
+
+    def get_list_display(self, request):
+        return ["account" if name == "username" else name for name in super().get_list_display(request)]
+
+    @admin.display(description=gettext_lazy("user"))
+    def account(self, obj):
+        typed = obj.username or ""
+        if User.objects.filter(username=typed).exists():
+            return typed
+        return f"{typed[:3]}… ({len(typed)})" if typed else "—"
+
     def has_add_permission(self, request, *args):
         return False
 

@@ -541,6 +541,7 @@ def _read_header(cells, number, report):
     columns = {}
     width = 0
     usable = True
+    unknown = []
     for position, cell in enumerate(cells):
         name = cell_text(cell)
         key = name.lower()
@@ -554,10 +555,19 @@ def _read_header(cells, number, report):
         elif key in REQUIRED_COLUMNS or key in OPTIONAL_COLUMNS:
             columns[key] = (position, name)
         else:
+            unknown.append(name)
+    if columns:
+        for name in unknown:
             report.add_unknown_column(name)
+    else:
+        # Not one name of the contract: this row is data (a file without its header row), and its "names" are a
+        # tenant's name, address and amounts. They are counted, never quoted.
+        report.unknown_columns_omitted += len(unknown)
     missing = [column for column in REQUIRED_COLUMNS if column not in columns]
     if missing:
         message = _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
+        if not columns and width > 1:
+            message += " " + _("The first row has none of the contract's column names: is the header row missing?")
         if width == 1:
             message += " " + _("Separate the columns with ';' or ','.")
         report.add_error(LedgerError(row=number, column="", value="", message=message))
