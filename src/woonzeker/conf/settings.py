@@ -101,10 +101,10 @@ MIDDLEWARE = [
     "woonzeker.conf.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "woonzeker.accounts.language.LanguageMiddleware",  # the account's language, never the browser's (pages)
     "django_otp.middleware.OTPMiddleware",
     "woonzeker.accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
