@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from woonzeker.accounts.models import Role, User
+from woonzeker.amounts import AmountField
 from woonzeker.cases import services
 from woonzeker.cases.constants import (
     INVOLVEMENT_STATUS_CHANGES,
@@ -42,7 +43,7 @@ def _yes_no(label):
 
 
 def _amount(label):
-    return forms.DecimalField(label=label, max_digits=10, decimal_places=2, localize=True, min_value=0)
+    return AmountField(label=label)
 
 
 class MoveForm(StyledForm):

@@ -124,6 +124,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["woonzeker.formatting"],  # |euro in every template
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -261,7 +262,7 @@ LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
-USE_THOUSAND_SEPARATOR = True  # amounts in Dutch notation: 1.234,56
+USE_THOUSAND_SEPARATOR = False  # identifiers (case 1680, 2026) never grouped; |euro groups amounts: € 1.234,56
 TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True
 

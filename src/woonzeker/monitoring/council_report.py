@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from woonzeker.formatting import long_date
 from woonzeker.monitoring import figures
 from woonzeker.monitoring.periods import parse_period
 from woonzeker.monitoring.suppression import shown, shown_share
@@ -82,7 +83,7 @@ def council_report_pdf(covenant, year, scope=None, today=None, compress=True):
         introduction = _(
             "%(covenant)s. Report for the council, made on %(date)s. "
             "Figures only: counts below %(n)s are shown as <%(n)s."
-        ) % {"covenant": covenant.name, "date": today.strftime("%d-%m-%Y"), "n": covenant.small_count_threshold}
+        ) % {"covenant": covenant.name, "date": long_date(today), "n": covenant.small_count_threshold}
         pdf.multi_cell(0, 5, new_x="LMARGIN", new_y="NEXT", text=_latin(introduction))
         for table in tables:
             _section(pdf, table, texts.get(table.key, ""))
