@@ -152,6 +152,13 @@ class RecordCorporationDecisionForm(MoveForm):
         required=False,
         help_text=_("Required when declining."),
     )
+    reason.required_when = True  # not marked "optional": the service requires it for a refusal
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == CorporationDecision.DECLINED and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for declining."))
+        return data
 
 
 def _team_members(case):
