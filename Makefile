@@ -18,7 +18,7 @@ install: $(INSTALLED) node_modules/.package-lock.json
 
 # Debian's Chromium for the browser tests (never a browser download).
 browser:
-	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	@(command -v chromium && command -v pdftotext) >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils)
 
 migrate: install
 	$(PY) manage.py migrate --noinput
