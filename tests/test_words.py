@@ -116,3 +116,13 @@ def test_a_reason_required_for_declining_is_not_labelled_optional(client, world,
 
 def test_every_move_has_a_label_people_read():
     assert all("_" not in str(move.label) for move in MOVES.values())
+
+
+def test_the_case_page_offers_the_moves_in_the_order_they_are_made(client, world, make_case):
+    from woonzeker.cases.workflow import FLOW_ORDER
+
+    assert set(FLOW_ORDER) == set(MOVES)
+    client.force_login(world.corporation_worker)
+    page = client.get(f"/dossiers/{make_case(State.SIGNAL).pk}/").content.decode()
+    offered = re.findall(r'id="action-([a-z_]+)"', page)
+    assert offered[:3] == ["record_approach", "resolve_before_referral", "refer"], offered
