@@ -24,7 +24,7 @@ from woonzeker.cases.constants import (
     State,
 )
 from woonzeker.cases.deadlines import DeadlineState
-from woonzeker.forms import DateInput, StyledForm
+from woonzeker.forms import WIDGET_CLASSES, DateInput, StyledForm
 from woonzeker.organisations.models import Municipality, Organisation, OrganisationKind
 from woonzeker.tenancies.forms import HouseholdForm
 from woonzeker.tenancies.services import register_tenancy
@@ -126,7 +126,10 @@ class RecordAnalysisForm(MoveForm):
         super().__init__(*args, **kwargs)
         for area in ProblemArea:
             self.fields[f"problem_{area.value}"] = forms.ChoiceField(
-                label=area.label, choices=[("", _("Not assessed")), *Severity.choices], required=False
+                label=area.label,
+                choices=[("", _("Not assessed")), *Severity.choices],
+                required=False,
+                widget=forms.Select(attrs={"class": WIDGET_CLASSES[forms.Select]}),  # added after StyledForm styled
             )
         self._describe_fields()
 
