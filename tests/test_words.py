@@ -126,3 +126,23 @@ def test_the_case_page_offers_the_moves_in_the_order_they_are_made(client, world
     page = client.get(f"/dossiers/{make_case(State.SIGNAL).pk}/").content.decode()
     offered = re.findall(r'id="action-([a-z_]+)"', page)
     assert offered[:3] == ["record_approach", "resolve_before_referral", "refer"], offered
+
+
+@pytest.mark.parametrize(
+    ("user", "path"),
+    [
+        ("team_worker", "/meldingen/"),
+        ("municipality_user", "/monitoring/"),
+        ("corporation_worker", "/"),
+        ("team_worker", "/dossiers/{case}/"),
+        ("corporation_worker", "/dossiers/{case}/"),
+        ("corporation_worker", "/aanleveringen/"),
+    ],
+)
+def test_no_code_names_or_data_structures_on_the_pages_people_read(client, world, closed_case, user, path):
+    from woonzeker.monitoring.refresh import refresh_figures
+
+    refresh_figures()
+    client.force_login(getattr(world, user))
+    text = visible_text(client.get(path.format(case=closed_case.pk)).content.decode())
+    assert machine_text_in(text) == []
