@@ -19,8 +19,8 @@ install: $(INSTALLED) node_modules/.package-lock.json
 # Debian's Chromium for the browser tests (never a browser download), and HAProxy for the test of the door
 # behind the proxy of docs/examples/haproxy.cfg.
 browser:
-	@(command -v chromium && command -v haproxy) >/dev/null || \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium haproxy)
+	@(command -v chromium && command -v haproxy && command -v pdftotext) >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium haproxy poppler-utils)
 
 migrate: install
 	$(PY) manage.py migrate --noinput

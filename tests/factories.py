@@ -96,3 +96,13 @@ def give_consent(actor, case, *kinds, given_on=None):
         given_on=given_on or timezone.localdate(),
         parties=kinds or (OrganisationKind.SOCIAL_SERVICE, OrganisationKind.HEALTH_SERVICE),
     )
+
+
+def dutch_date(day):
+    """A date as a Dutch page shows it: ``1 december 2026``."""
+    from django.utils import translation
+
+    from woonzeker.formatting import long_date
+
+    with translation.override("nl"):
+        return long_date(day)

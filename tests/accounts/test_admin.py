@@ -62,6 +62,7 @@ def change_form_data(user, **changes):
         "organisation": user.organisation_id or "",
         "role": user.role,
         "is_active": "on" if user.is_active else "",
+        "language": user.language,
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value != ""}

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.api.test_api import client_for
-from tests.factories import TenancyFactory, UserFactory, give_consent
+from tests.factories import TenancyFactory, UserFactory, dutch_date, give_consent
 from woonzeker.accounts.models import Role
 from woonzeker.cases import services
 from woonzeker.cases.constants import State
@@ -51,8 +51,8 @@ def test_the_health_service_cannot_work_out_when_the_arrears_were_established(cl
     assert [e["field"] for e in refused.json()["errors"]] == ["established_from"]
     client.force_login(world.health_service_worker)
     page = client.get(f"/dossiers/{case.pk}/").content.decode()
-    assert case.referral_due_on.strftime("%d-%m-%Y") not in page
-    assert case.established_on.strftime("%d-%m-%Y") not in page
+    assert dutch_date(case.referral_due_on) not in page
+    assert dutch_date(case.established_on) not in page
 
 
 def test_a_bsn_typed_in_the_search_finds_nothing_for_a_reader_who_sees_it_masked(client, world, make_case):

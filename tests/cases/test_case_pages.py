@@ -105,7 +105,7 @@ def test_new_signal_below_threshold_keeps_nothing(client, world, today):
         },
     )
     assert response.status_code == 400
-    assert "ten minste 1 maand(en) huur" in response.content.decode()
+    assert "ten minste 1 maand huur zijn (€\u00a0650,00)" in response.content.decode()
     assert not world.corporation.tenancies.exists()
 
 

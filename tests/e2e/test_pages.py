@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import check_accessibility, login, screenshot
+from tests.factories import dutch_date
 from woonzeker.cases.constants import State
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -181,7 +182,7 @@ def test_a_refused_ledger_report_and_its_later_removal_pass_axe(page, world, tmp
     LedgerImport.objects.update(started_at=timezone.now() - relativedelta(months=7))
     apply_retention(today)
     page.reload()
-    expect(page.get_by_text(f"Verwijderd op {today:%d-%m-%Y}")).to_be_visible()
+    expect(page.get_by_text(f"Verwijderd op {dutch_date(today)}")).to_be_visible()
     expect(page.locator("tbody tr").first).not_to_contain_text("tien euro")
     check_accessibility(page)
     screenshot(page, "ledger-report-after-retention")

@@ -19,7 +19,7 @@ def test_privacy_officer_searches_the_trail_and_answers_an_access_request(page, 
     page.get_by_label("Persoon").fill("Bakker")
     page.get_by_role("button", name="Zoeken").click()
     expect(page.get_by_role("heading", name="Gevonden personen")).to_be_visible()
-    expect(page.get_by_role("cell", name=f"case {case.pk}", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name=f"Dossier {case.pk}", exact=True)).to_be_visible()
     check_accessibility(page)
     screenshot(page, "20-audit-trail-search")
 

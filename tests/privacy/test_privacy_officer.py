@@ -60,8 +60,8 @@ def test_a_privacy_officer_works_for_a_municipality(world):
 def test_search_by_person_finds_the_entries_about_their_cases(officer_client, person, query):
     page = officer_client.get("/privacy/", {"persoon": query}).content.decode()
     assert "Jansen-de Boer" in page
-    assert f"case {person.pk}<" in page
-    assert f"case {person.pk + 100}<" not in page  # a number that merely contains the case's is not a match
+    assert f"Dossier {person.pk}<" in page
+    assert f"Dossier {person.pk + 100}<" not in page  # a number that merely contains the case's is not a match
     logged = AuditEntry.objects.order_by("-pk").first()
     assert (logged.what, logged.case_ids) == ("audit trail search", [person.pk])
     assert "Jansen" not in logged.reason  # the log names the household, not the name searched for
@@ -81,9 +81,9 @@ def test_the_trail_by_case_finds_the_entries_naming_it_and_not_a_longer_number(w
 
 def test_search_by_user_and_period(officer_client, world, person, today):
     page = officer_client.get("/privacy/", {"gebruiker": world.team_worker.username}).content.decode()
-    assert f"case {person.pk}<" in page
+    assert f"Dossier {person.pk}<" in page
     page = officer_client.get("/privacy/", {"gebruiker": world.corporation_worker.username}).content.decode()
-    assert f"case {person.pk}<" not in page
+    assert f"Dossier {person.pk}<" not in page
     page = officer_client.get("/privacy/", {"van": today.replace(year=today.year - 1).isoformat(), "tot": "2000-01-01"})
     assert page.status_code == 400 and "De periode eindigt voordat hij begint" in page.content.decode()
     assert (
@@ -102,7 +102,7 @@ def test_the_export_is_a_csv_and_is_logged(officer_client, person):
     response = officer_client.get("/privacy/", {"persoon": "K-77", "formaat": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     body = response.content.decode("utf-8-sig")
-    assert f"case {person.pk}" in body and f"case {person.pk + 100}" not in body
+    assert f"Dossier {person.pk}" in body and f"Dossier {person.pk + 100}" not in body
     logged = AuditEntry.objects.order_by("-pk").first()
     assert (logged.action, logged.what, logged.case_ids) == ("export", "audit trail export", [person.pk])
 
@@ -126,7 +126,7 @@ def test_the_access_request_page_shows_everything_and_is_logged(officer_client, 
         "Toestemming om te delen",
         "Geschiedenis",
         "Audittrail over deze dossiers",
-        f"case {person.pk}",
+        f"Dossier {person.pk}",
     ]:
         assert expected in page, expected
     logged = AuditEntry.objects.order_by("-pk").first()

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from tests.factories import CovenantFactory, give_consent
+from tests.factories import CovenantFactory, dutch_date, give_consent
 from tests.ledgers.test_importing import case_of, ledger, run
 from woonzeker.audit import services as audit
 from woonzeker.audit.chain import chain_pending
@@ -314,9 +314,9 @@ def test_the_import_report_says_the_original_was_removed(client, world, media, t
     apply_retention(today)
     client.force_login(world.corporation_worker)
     page = client.get(f"/aanleveringen/{refused.pk}/").content.decode()
-    assert f"Verwijderd op {today:%d-%m-%Y}" in page
+    assert f"Verwijderd op {dutch_date(today)}" in page
     assert "tien euro" not in page
-    assert "<td>2</td><td>achterstand</td><td></td>" in page
+    assert "<td>2</td><td>achterstand</td><td></td>" in page.replace(' class="utrecht-table__cell"', "")
 
 
 def test_a_corporations_files_are_kept_for_the_longest_term_of_its_covenants(world, media, tmp_path, today):

@@ -81,7 +81,7 @@ class UserAdmin(FunctionalAdminOnly, BaseUserAdmin):
     list_select_related = ["organisation"]
     fieldsets = [
         (None, {"fields": ["username"]}),
-        (gettext_lazy("Person"), {"fields": ["first_name", "last_name", "email"]}),
+        (gettext_lazy("Person"), {"fields": ["first_name", "last_name", "email", "language"]}),
         (
             gettext_lazy("Organisation and role"),
             {"fields": ["organisation", "role", "is_active", "awaiting_activation_by_other_than"]},

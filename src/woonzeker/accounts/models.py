@@ -16,6 +16,13 @@ class Role(models.TextChoices):
     PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
 
 
+class Language(models.TextChoices):
+    """The interface language a person chose; Dutch unless they choose English."""
+
+    DUTCH = "nl", _("Dutch")
+    ENGLISH = "en", _("English")
+
+
 class UsernameValidator(RegexValidator):
     """A username is made of lowercase ASCII letters, digits and ``. - _ @``: nothing that looks like another
     username but is not (a Greek omicron in "corporatie", a Cyrillic "а"), no capitals that read the same."""
@@ -58,6 +65,13 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="+",
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.DUTCH,
+        help_text=_("The language of the pages for this person; the switch in the header changes it."),
     )
 
     class Meta:

@@ -51,6 +51,19 @@ class AuditEntry(AppendOnlyModel):
     previous_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
     hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
 
+    @property
+    def what_shown(self):
+        """``what`` in the reader's words (``audit.wording``); the stored text is never rewritten."""
+        from woonzeker.audit.wording import describe
+
+        return describe(self.what)
+
+    @property
+    def role_shown(self):
+        from woonzeker.audit.wording import role_label
+
+        return role_label(self.role)
+
     class Meta:
         ordering = ["pk"]
         verbose_name = _("audit entry")

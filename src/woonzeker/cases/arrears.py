@@ -1,6 +1,9 @@
 """Covenant step 1: when arrears establish a signal."""
 
-from django.utils.translation import gettext as _
+from django.utils import formats
+from django.utils.translation import ngettext
+
+from woonzeker.amounts import format_euro
 
 
 def meets_arrears_threshold(arrears, monthly_rent, covenant):
@@ -14,7 +17,13 @@ def meets_arrears_threshold(arrears, monthly_rent, covenant):
 
 
 def arrears_threshold_message(monthly_rent, covenant):
-    return _("Arrears must be at least %(months)s month(s) of rent (EUR %(amount)s) to establish a signal.") % {
-        "months": f"{covenant.arrears_threshold_months.normalize():f}",
-        "amount": f"{monthly_rent * covenant.arrears_threshold_months:.2f}",
+    """ "Arrears must be at least 1 month of rent (€ 650,00) ...": months in words, the amount as shown."""
+    months = covenant.arrears_threshold_months
+    return ngettext(
+        "Arrears must be at least %(months)s month of rent (%(amount)s) to establish a signal.",
+        "Arrears must be at least %(months)s months of rent (%(amount)s) to establish a signal.",
+        1 if months == 1 else 2,
+    ) % {
+        "months": formats.number_format(months.normalize(), use_l10n=True),
+        "amount": format_euro(monthly_rent * months),
     }

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from woonzeker.accounts.models import Role, User
+from woonzeker.amounts import AmountField
 from woonzeker.cases import services
 from woonzeker.cases.constants import (
     INVOLVEMENT_STATUS_CHANGES,
@@ -23,7 +24,7 @@ from woonzeker.cases.constants import (
     State,
 )
 from woonzeker.cases.deadlines import DeadlineState
-from woonzeker.forms import DateInput, StyledForm
+from woonzeker.forms import WIDGET_CLASSES, DateInput, StyledForm
 from woonzeker.organisations.models import Municipality, Organisation, OrganisationKind
 from woonzeker.tenancies.forms import HouseholdForm
 from woonzeker.tenancies.services import register_tenancy
@@ -42,7 +43,7 @@ def _yes_no(label):
 
 
 def _amount(label):
-    return forms.DecimalField(label=label, max_digits=10, decimal_places=2, localize=True, min_value=0)
+    return AmountField(label=label)
 
 
 class MoveForm(StyledForm):
@@ -125,7 +126,10 @@ class RecordAnalysisForm(MoveForm):
         super().__init__(*args, **kwargs)
         for area in ProblemArea:
             self.fields[f"problem_{area.value}"] = forms.ChoiceField(
-                label=area.label, choices=[("", _("Not assessed")), *Severity.choices], required=False
+                label=area.label,
+                choices=[("", _("Not assessed")), *Severity.choices],
+                required=False,
+                widget=forms.Select(attrs={"class": WIDGET_CLASSES[forms.Select]}),  # added after StyledForm styled
             )
         self._describe_fields()
 
@@ -151,6 +155,13 @@ class RecordCorporationDecisionForm(MoveForm):
         required=False,
         help_text=_("Required when declining."),
     )
+    reason.required_when = True  # not marked "optional": the service requires it for a refusal
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == CorporationDecision.DECLINED and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for declining."))
+        return data
 
 
 def _team_members(case):

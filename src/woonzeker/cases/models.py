@@ -23,6 +23,7 @@ from woonzeker.cases.constants import (
     Severity,
     State,
 )
+from woonzeker.formatting import long_date
 
 USER = settings.AUTH_USER_MODEL
 ORGANISATION = "organisations.Organisation"
@@ -300,7 +301,7 @@ class Consent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.given_by}, {self.given_on:%d-%m-%Y}: {self.parties_display}"
+        return f"{self.given_by}, {long_date(self.given_on)}: {self.parties_display}"
 
     @property
     def in_force(self):

@@ -55,6 +55,7 @@ from woonzeker.cases.models import (
 from woonzeker.cases.outcomes import outcome_matches_milestones
 from woonzeker.cases.workflow import MOVES
 from woonzeker.covenants.selectors import covenant_for
+from woonzeker.formatting import long_date
 from woonzeker.notifications.services import follow_up
 from woonzeker.organisations.models import OrganisationKind
 from woonzeker.organisations.routing import responsible_team
@@ -74,16 +75,13 @@ def _check_date(value, field_name, not_before=None, not_before_label=""):
         raise ValidationError({field_name: _("The date cannot be in the future.")})
     if value < EARLIEST_DATE:
         raise ValidationError(
-            {
-                field_name: _("A date before %(date)s is not plausible here.")
-                % {"date": EARLIEST_DATE.strftime("%d-%m-%Y")}
-            }
+            {field_name: _("A date before %(date)s is not plausible here.") % {"date": long_date(EARLIEST_DATE)}}
         )
     if not_before is not None and value < not_before:
         raise ValidationError(
             {
                 field_name: _("The date cannot be before %(what)s (%(date)s).")
-                % {"what": not_before_label, "date": not_before.strftime("%d-%m-%Y")}
+                % {"what": not_before_label, "date": long_date(not_before)}
             }
         )
     return value

@@ -243,6 +243,33 @@ ACTIONS = {
 MOVES = {**TRANSITIONS, **ACTIONS}
 
 
+#: The order in which a case's moves are made, as the covenant tells the steps: first approach the tenant,
+#: then resolve or refer; the team assigns, analyses and feeds back; the corporation decides; the trajectory
+#: starts (or not), is recorded on and closed. The case page offers the moves of a state in this order.
+FLOW_ORDER = (
+    "establish_signal",
+    "record_approach",
+    "resolve_before_referral",
+    "refer",
+    "withdraw_signal",
+    "refer_from_safe_home",
+    "assign_case_worker",
+    "record_analysis",
+    "send_feedback",
+    "record_corporation_decision",
+    "start_care_trajectory",
+    "decide_no_care_trajectory",
+    "record_consent",
+    "request_involvement",
+    "update_involvement",
+    "withdraw_consent",
+    "record_payment_arrangement",
+    "record_current_rent_check",
+    "record_milestone",
+    "close_care_trajectory",
+)
+
+
 def moves_from(state):
-    """The moves a case in ``state`` allows, transitions first."""
-    return [m for m in MOVES.values() if state in m.sources]
+    """The moves a case in ``state`` allows, in the order they are made (``FLOW_ORDER``)."""
+    return sorted((m for m in MOVES.values() if state in m.sources), key=lambda m: FLOW_ORDER.index(m.name))

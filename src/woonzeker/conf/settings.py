@@ -119,10 +119,10 @@ MIDDLEWARE = [
     "woonzeker.conf.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "woonzeker.accounts.language.LanguageMiddleware",  # the account's language, never the browser's (pages)
     "django_otp.middleware.OTPMiddleware",
     "woonzeker.accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -142,6 +142,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["woonzeker.formatting"],  # |euro in every template
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -279,7 +280,7 @@ LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
-USE_THOUSAND_SEPARATOR = True  # amounts in Dutch notation: 1.234,56
+USE_THOUSAND_SEPARATOR = False  # identifiers (case 1680, 2026) never grouped; |euro groups amounts: € 1.234,56
 TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True
 

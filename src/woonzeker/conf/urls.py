@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from woonzeker.accounts import language
 from woonzeker.accounts.views import ForgottenPasswordView, NewPasswordView, SignInView
 from woonzeker.conf import health
 
@@ -30,7 +31,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("beheer/", admin.site.urls),
 ]
 

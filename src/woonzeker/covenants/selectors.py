@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from woonzeker.covenants.models import Covenant
+from woonzeker.formatting import long_date
 
 
 def covenant_for(municipality, on_date):
@@ -19,6 +20,6 @@ def covenant_for(municipality, on_date):
     if covenant is None:
         raise ValidationError(
             _("No covenant covers %(municipality)s on %(date)s.")
-            % {"municipality": municipality, "date": on_date.strftime("%d-%m-%Y")}
+            % {"municipality": municipality, "date": long_date(on_date)}
         )
     return covenant

@@ -2,11 +2,16 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from woonzeker.forms import StyledForm
 
-class LedgerUploadForm(forms.Form):
+
+class LedgerUploadForm(StyledForm):
     file = forms.FileField(
         label=_("Rent ledger (CSV or XLSX)"),
         help_text=_("A snapshot of your rent accounts on one reference date; see the format description."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
     )
 
     def clean_file(self):

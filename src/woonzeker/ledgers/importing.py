@@ -25,6 +25,7 @@ from woonzeker.accounts.authorization import check_ledger_import
 from woonzeker.cases.deadlines import referral_deadline
 from woonzeker.cases.models import Case
 from woonzeker.covenants.selectors import covenant_for
+from woonzeker.formatting import long_date
 from woonzeker.ledgers import applying, staging
 from woonzeker.ledgers.models import ImportStatus, LedgerImport
 from woonzeker.ledgers.municipalities import MunicipalityResolver
@@ -263,7 +264,7 @@ def _already_imported(earlier):
 
 
 def _d(value):
-    return value.strftime("%d-%m-%Y") if value else ""
+    return long_date(value)
 
 
 def _mb():

@@ -36,7 +36,6 @@ errors are spelled as in the file's header.
 import contextlib
 import csv
 import functools
-import math
 import os
 import re
 import zipfile
@@ -55,6 +54,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import bsn as nl_bsn
 from stdnum.nl import postcode as nl_postcode
 
+from woonzeker import amounts
 from woonzeker.crypto import mask
 from woonzeker.text import normalise, refused_character, refused_character_message, visible
 
@@ -103,10 +103,6 @@ DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")
 YES = frozenset({"ja", "j", "yes", "true", "1"})
 NO = frozenset({"nee", "n", "no", "false", "0", ""})
 
-_CURRENCY = re.compile(r"^(-?)\s*(?:€|EUR)\s*", re.IGNORECASE)
-_PLAIN_AMOUNT = re.compile(r"-?[0-9]+(?:[.,][0-9]{1,2})?")  # 1234, 1234,5, 1234.56
-_DUTCH_AMOUNT = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]{1,2}")  # 1.234,56 and 1.234.567,89
-_AMBIGUOUS_AMOUNT = re.compile(r"-?[0-9]{1,3}[.,][0-9]{3}")  # 1.234 or 1,234: thousands or three decimals?
 _HOUSE_NUMBER = re.compile(r"[0-9]+")
 
 
@@ -347,35 +343,14 @@ def cell_text(value):
 def parse_amount(value):
     """An amount in euros as a Decimal with two decimals; may be negative. Raises InvalidValue.
 
-    Accepts ``1234``, ``1234,56``, ``1234.56``, ``1.234,56``, with an optional leading ``€`` or ``EUR``, and
-    numbers from a workbook. ``1.234`` and ``1,234`` are refused as ambiguous.
+    The rule is ``woonzeker.amounts.parse_amount``'s, the same as the pages' and the API's: ``1234``,
+    ``1234,56``, ``1234.56``, ``1.234,56``, ``1 234,56``, an optional ``€`` or ``EUR``, a workbook's number;
+    ``1.234`` and ``1,234`` are refused as ambiguous.
     """
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return _number_amount(value)
-    text = _CURRENCY.sub(r"\1", cell_text(value))
-    if len(text) > 20:  # beyond any amount in euros, and beyond what Decimal rounds to cents (28 digits)
-        raise InvalidValue(_("'%(value)s' is too large for an amount in euros.") % {"value": value})
-    if _PLAIN_AMOUNT.fullmatch(text):
-        return Decimal(text.replace(",", ".")).quantize(CENT)
-    if _DUTCH_AMOUNT.fullmatch(text):
-        return Decimal(text.replace(".", "").replace(",", ".")).quantize(CENT)
-    if _AMBIGUOUS_AMOUNT.fullmatch(text):
-        raise InvalidValue(
-            _("'%(value)s' is ambiguous: write amounts without a thousands separator, e.g. 1234,00.") % {"value": value}
-        )
-    raise InvalidValue(_("'%(value)s' is not an amount. Write amounts like 1234,56 or 1234.56.") % {"value": value})
-
-
-def _number_amount(value):
-    if isinstance(value, float) and not math.isfinite(value):
-        raise InvalidValue(_("'%(value)s' is not an amount. Write amounts like 1234,56 or 1234.56.") % {"value": value})
-    if abs(value) >= 10**15:  # a workbook number beyond any amount in euros (and beyond rounding to cents)
-        raise InvalidValue(_("'%(value)s' is too large for an amount in euros.") % {"value": value})
-    exact = Decimal(str(value))
-    amount = exact.quantize(CENT)
-    if abs(exact - amount) > Decimal("0.000001"):  # more than the noise of binary floating point
-        raise InvalidValue(_("'%(value)s' has more than two decimals.") % {"value": value})
-    return amount
+    try:
+        return amounts.parse_amount(value)
+    except amounts.AmountError as error:
+        raise InvalidValue(error.message) from None
 
 
 #: Dates outside these years are typing errors (0001-01-01, 9999-12-31), not dates of a rent ledger.

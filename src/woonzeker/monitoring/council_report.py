@@ -7,7 +7,9 @@ counts are hidden here exactly as there.
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 
+from woonzeker.formatting import long_date
 from woonzeker.monitoring import figures
 from woonzeker.monitoring.periods import parse_period
 from woonzeker.monitoring.suppression import shown, shown_share
@@ -82,14 +84,23 @@ def council_report_pdf(covenant, year, scope=None, today=None, compress=True):
         introduction = _(
             "%(covenant)s. Report for the council, made on %(date)s. "
             "Figures only: counts below %(n)s are shown as <%(n)s."
-        ) % {"covenant": covenant.name, "date": today.strftime("%d-%m-%Y"), "n": covenant.small_count_threshold}
+        ) % {"covenant": covenant.name, "date": long_date(today), "n": covenant.small_count_threshold}
         pdf.multi_cell(0, 5, new_x="LMARGIN", new_y="NEXT", text=_latin(introduction))
         for table in tables:
             _section(pdf, table, texts.get(table.key, ""))
         return bytes(pdf.output())
 
 
+#: The width of the label column, in millimetres of the 190 between the margins; the figures share the rest.
+LABEL_WIDTH = 70
+PAGE_WIDTH = 190
+
+
 def _section(pdf, table, text):
+    """One heading, its explanation, and the table, every cell wrapped (never cut off).
+
+    The dashboard's chart is left out here: its bars carry the same labels and counts as the table, and the
+    PDF printed every label twice."""
     pdf.ln(4)
     pdf.set_font("helvetica", "B", 13)
     pdf.set_text_color(*BLUE)
@@ -98,30 +109,22 @@ def _section(pdf, table, text):
     if text:
         pdf.set_font("helvetica", "", 10)
         pdf.multi_cell(0, 5, new_x="LMARGIN", new_y="NEXT", text=_latin(text))
-    if table.chart:
-        _bars(pdf, table.chart)
-    widths = [80] + [(190 - 80) / max(1, len(table.headers) - 1)] * (len(table.headers) - 1)
-    pdf.set_font("helvetica", "B", 8)
-    for header, width in zip(table.headers, widths, strict=True):
-        pdf.cell(width, 6, _latin(header)[: int(width / 1.7)], border=1)
-    pdf.ln()
+        pdf.ln(2)
+    figures_count = max(1, len(table.headers) - 1)
+    widths = (LABEL_WIDTH, *[(PAGE_WIDTH - LABEL_WIDTH) / figures_count] * figures_count)
     pdf.set_font("helvetica", "", 9)
-    for row in table.rows:
-        for cell, width in zip(row, widths, strict=True):
-            pdf.cell(width, 6, _latin(cell)[:48], border=1)
-        pdf.ln()
+    with pdf.table(
+        col_widths=widths,
+        width=PAGE_WIDTH,
+        line_height=5,
+        text_align=("LEFT", *["RIGHT"] * figures_count),
+        headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 244)),
+        repeat_headings=1,
+    ) as pdf_table:
+        for cells in [table.headers, *table.rows]:
+            row = pdf_table.row()
+            for cell in cells:
+                row.cell(_latin(cell))
     if table.note:
         pdf.set_font("helvetica", "I", 9)
         pdf.multi_cell(0, 5, new_x="LMARGIN", new_y="NEXT", text=_latin(table.note))
-
-
-def _bars(pdf, chart):
-    largest = max((value for _label, value, _text in chart if value), default=0) or 1
-    pdf.set_font("helvetica", "", 8)
-    for label, value, text in chart:
-        pdf.cell(70, 5, _latin(label)[:45])
-        width = 100 * value / largest if value else 0
-        if width:
-            pdf.set_fill_color(*BLUE)
-            pdf.cell(width, 4, "", fill=True)
-        pdf.cell(20, 5, _latin(text), new_x="LMARGIN", new_y="NEXT")

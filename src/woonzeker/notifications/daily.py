@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from woonzeker.accounts.models import Role
 from woonzeker.cases.deadlines import DeadlineState
 from woonzeker.cases.selectors import deadlines_due
+from woonzeker.formatting import long_date
 from woonzeker.notifications.models import Delivery, Kind, Notification
 from woonzeker.notifications.services import (
     _send,
@@ -52,12 +53,12 @@ def deadline_notifications(today):
                 _owed_by(case, case.deadline),
                 Kind.DEADLINE_DUE,
                 f"{DeadlineState.DUE_SOON}:{key}",
-                message % {"what": label, "case": case.pk, "date": case.due_on.strftime("%d-%m-%Y")},
+                message % {"what": label, "case": case.pk, "date": long_date(case.due_on)},
                 case,
             )
         elif case.due_on < today:
             message = _("%(what)s of case %(case)s was due on %(date)s and has not been done.")
-            text = message % {"what": label, "case": case.pk, "date": case.due_on.strftime("%d-%m-%Y")}
+            text = message % {"what": label, "case": case.pk, "date": long_date(case.due_on)}
             told += notify(_owed_by(case, case.deadline), Kind.DEADLINE_PASSED, f"overdue:{key}", text, case)
             if today >= add_working_days(case.due_on, grace):
                 organisation = case.corporation if case.deadline == "referral" else case.social_team

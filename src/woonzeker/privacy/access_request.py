@@ -9,13 +9,17 @@ import json
 from dataclasses import dataclass, field
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from woonzeker.amounts import format_euro
 from woonzeker.audit.models import AuditEntry
-from woonzeker.cases.models import Analysis, Case, InvolvementNote, ProblemAssessment
+from woonzeker.cases.constants import State
+from woonzeker.cases.history import describe_details
+from woonzeker.cases.models import Analysis, Case, CaseEvent, InvolvementNote, ProblemAssessment
 from woonzeker.notifications.models import Notification
 from woonzeker.privacy.audit_search import about_cases
 
@@ -37,13 +41,15 @@ FIELD_LABELS = {
     "analysis": gettext_lazy("analysis"),
     "involvement": gettext_lazy("involvement"),
     "ledger_import": gettext_lazy("ledger import"),
+    "updated_at": gettext_lazy("updated at"),
 }
 
 
 @dataclass
 class Record:
     title: str
-    items: list  # (name, label, value)
+    items: list  # (name, label, value): the stored values, as the JSON download carries them
+    shown: list = field(default_factory=list)  # (label, text): the same as a person reads them on the page
 
     def as_dict(self):
         return {name: value for name, _label, value in self.items}
@@ -64,12 +70,51 @@ def _value(obj, model_field):
         return getattr(obj, f"get_{model_field.name}_display")() or ""
     if model_field.is_relation:
         related = getattr(obj, model_field.name)
-        return str(related) if related is not None else None
+        return _named(related) if related is not None else None
     return getattr(obj, model_field.attname)
+
+
+def _named(obj):
+    """A related record by its own name, or, where it has none, by its kind and number ("analyse 3")."""
+    text = str(obj)
+    if text == f"{type(obj).__name__} object ({obj.pk})":
+        return f"{obj._meta.verbose_name} {obj.pk}"
+    return text
+
+
+def _shown(obj, model_field, value):
+    """How a stored value reads on the page: amounts in euros, codes by their labels, details in words."""
+    if value is None or isinstance(value, bool):
+        return value
+    name = model_field.name
+    if isinstance(obj, CaseEvent):
+        if name == "action":
+            return str(obj.action_label)
+        if name in ("from_state", "to_state"):
+            return str(State(value).label) if value in State.values else value
+        if name == "details":
+            return describe_details(value)
+    if isinstance(obj, AuditEntry):
+        if name == "what":
+            return obj.what_shown
+        if name == "role":
+            return obj.role_shown
+    if isinstance(obj, Notification) and name == "key":
+        kind, _sep, rest = value.partition(":")
+        return f"{obj.get_kind_display()}: {rest.replace(':', ', ')}" if kind == obj.kind else value
+    if isinstance(model_field, models.DecimalField) and model_field.decimal_places == 2:
+        return format_euro(value)
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {item}" for key, item in value.items())
+    return value
 
 
 def _label(model_field):
     """The field's own label, or ours where the model only derived one from the field's name."""
+    if model_field.primary_key:
+        return FIELD_LABELS["id"]
     derived = model_field.name.replace("_", " ")
     if str(model_field.verbose_name) == derived and model_field.name in FIELD_LABELS:
         return FIELD_LABELS[model_field.name]
@@ -77,12 +122,12 @@ def _label(model_field):
 
 
 def _record(obj, title=""):
-    items = [
-        (f.name, str(_label(f)), _value(obj, f))
-        for f in obj._meta.concrete_fields
-        if f.name not in SKIPPED and not (f.is_relation and f.name == "case")
+    fields = [
+        f for f in obj._meta.concrete_fields if f.name not in SKIPPED and not (f.is_relation and f.name == "case")
     ]
-    return Record(title or f"{obj._meta.verbose_name} {obj.pk}", items)
+    items = [(f.name, str(_label(f)), _value(obj, f)) for f in fields]
+    shown = [(label, _shown(obj, f, value)) for f, (_name, label, value) in zip(fields, items, strict=True)]
+    return Record(title or f"{obj._meta.verbose_name} {obj.pk}", items, shown)
 
 
 def _case_sections(case):
