@@ -9,8 +9,17 @@ import pytest
 from tests.factories import UserFactory, give_consent
 from woonzeker.cases import deadlines, services
 from woonzeker.cases.constants import State
+from woonzeker.formatting import long_date as _long_date
 
 pytestmark = pytest.mark.django_db
+
+
+def long_date(day):
+    """The date as the Dutch pages and messages write it (the tests' own language is English)."""
+    from django.utils import translation
+
+    with translation.override("nl"):
+        return _long_date(day)
 
 
 def _rows(client):
@@ -46,7 +55,7 @@ def test_a_case_worker_sees_their_own_cases_first_with_who_has_each(client, make
     assert str(colleague) in _row_of(client, others[0])
     row = _row_of(client, others[1])
     assert "Analyse terugkoppelen" in row and str(world.team) in row
-    assert others[1].feedback_due_on.strftime("%d-%m-%Y") in row
+    assert long_date(others[1].feedback_due_on) in row
 
 
 def test_a_care_trajectory_shows_the_next_current_rent_check_to_its_readers_only(client, make_case, world, today):
@@ -54,7 +63,7 @@ def test_a_care_trajectory_shows_the_next_current_rent_check_to_its_readers_only
     services.record_current_rent_check(world.corporation_worker, case, checked_on=today - timedelta(days=10), paid=True)
     give_consent(world.team_worker, case)
     services.request_involvement(world.team_worker, case, organisation=world.health_service)
-    due = (today + timedelta(days=20)).strftime("%d-%m-%Y")
+    due = long_date(today + timedelta(days=20))
 
     for reader in (world.team_worker, world.corporation_worker):
         client.force_login(reader)
@@ -78,4 +87,4 @@ def test_the_arrangement_review_comes_first_when_it_is_sooner(client, make_case,
     )
     client.force_login(world.corporation_worker)
     row = _row_of(client, case)
-    assert "Betalingsregeling herzien" in row and (today + timedelta(days=10)).strftime("%d-%m-%Y") in row
+    assert "Betalingsregeling herzien" in row and long_date(today + timedelta(days=10)) in row

@@ -10,12 +10,21 @@ from tests.factories import CovenantFactory, MunicipalityFactory, OrganisationFa
 from woonzeker.accounts.models import Role
 from woonzeker.audit import services as audit
 from woonzeker.audit.models import AuditAction
+from woonzeker.formatting import long_date as _long_date
 from woonzeker.notifications.daily import run_daily
 from woonzeker.notifications.models import Kind, Notification
 from woonzeker.organisations.models import OrganisationKind
 from woonzeker.privacy.unusual_access import most_cases_within_an_hour, notify_unusual_access
 
 pytestmark = pytest.mark.django_db
+
+
+def long_date(day):
+    """The date as the Dutch pages and messages write it (the tests' own language is English)."""
+    from django.utils import translation
+
+    with translation.override("nl"):
+        return _long_date(day)
 
 
 @pytest.fixture
@@ -57,7 +66,7 @@ def test_opening_more_case_files_within_an_hour_than_the_covenant_allows_is_told
     (notice,) = notices()
     assert notice.user == world.privacy_officer
     assert world.team_worker.username in notice.message
-    assert "6 verschillende dossiers" in notice.message and yesterday.strftime("%d-%m-%Y") in notice.message
+    assert "6 verschillende dossiers" in notice.message and long_date(yesterday) in notice.message
 
 
 def test_the_same_reads_spread_over_the_day_are_not_unusual(world, covenant, today):

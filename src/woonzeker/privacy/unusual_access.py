@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from woonzeker.accounts.models import Role, User
 from woonzeker.audit.models import AuditAction, AuditEntry, AuditResult
 from woonzeker.covenants.models import Covenant
+from woonzeker.formatting import long_date
 
 #: A case file opened: the case page, the API's case, or its answer replayed to a retried write (a list names
 #: many cases and is not an opening).
@@ -109,7 +110,7 @@ def notify_unusual_access(today):
             message = _(
                 "Unusual access on %(day)s (%(covenant)s): %(lines)s. Check with the organisation whether it "
                 "was needed; the audit trail shows what they did."
-            ) % {"day": day.strftime("%d-%m-%Y"), "covenant": covenant, "lines": "; ".join(sorted(lines))}
+            ) % {"day": long_date(day), "covenant": covenant, "lines": "; ".join(sorted(lines))}
         officers = User.objects.filter(
             role=Role.PRIVACY_OFFICER,
             is_active=True,
