@@ -194,7 +194,7 @@ def test_the_privacy_officer_finds_the_refusals_by_their_result(client, world, m
     assert world.other_corporation_worker.username in page and "Geweigerd" in page
     assert f"{world.corporation_worker.username}<" not in page
     export = client.get("/privacy/?resultaat=refused&formaat=csv").content.decode()
-    assert "Geweigerd" in export and f"case {case.pk}" in export
+    assert "Geweigerd" in export and f"Dossier {case.pk}" in export
     assert world.corporation_worker.username not in export
 
 
