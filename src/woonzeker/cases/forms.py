@@ -9,7 +9,6 @@ from woonzeker.accounts.models import Role, User
 from woonzeker.cases import services
 from woonzeker.cases.constants import (
     INVOLVEMENT_STATUS_CHANGES,
-    OPEN_STATES,
     SIGNAL_WITHDRAWAL_OUTCOMES,
     ApproachChannel,
     CorporationDecision,
@@ -23,6 +22,7 @@ from woonzeker.cases.constants import (
     State,
 )
 from woonzeker.cases.deadlines import DeadlineState
+from woonzeker.cases.selectors import SCOPE_ALL, SCOPE_OPEN
 from woonzeker.forms import DateInput, StyledForm
 from woonzeker.organisations.models import Municipality, Organisation, OrganisationKind
 from woonzeker.tenancies.forms import HouseholdForm
@@ -355,6 +355,12 @@ class ReferResidentForm(HouseholdForm):
 
 class QueueFilterForm(StyledForm):
     q = forms.CharField(label=_("Search"), required=False, help_text=_("Name, address, postcode or contract number"))
+    scope = forms.ChoiceField(
+        label=_("Cases"),
+        required=False,
+        choices=[(SCOPE_OPEN, _("Open cases only")), (SCOPE_ALL, _("All cases"))],
+        help_text=_("All cases: resolved and closed ones too."),
+    )
     state = forms.ChoiceField(label=_("State"), required=False)
     deadline = forms.ChoiceField(label=_("Deadline"), required=False)
     team = forms.ModelChoiceField(label=_("Social team"), required=False, queryset=Organisation.objects.none())
@@ -363,7 +369,8 @@ class QueueFilterForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", _("All open"))] + [(s.value, s.label) for s in State if s in OPEN_STATES]
+        # Every state, the ended ones too: a chosen state is shown whichever the scope (``work_queue``).
+        self.fields["state"].choices = [("", _("Any state"))] + list(State.choices)
         self.fields["deadline"].choices = [("", _("All"))] + [
             (d.value, d.label) for d in (DeadlineState.OVERDUE, DeadlineState.DUE_SOON, DeadlineState.ON_TIME)
         ]

@@ -15,9 +15,10 @@ from woonzeker.accounts.authorization import MoveRefused, allowed_moves, refusal
 from woonzeker.accounts.disclosure import case_view, readable_deadlines
 from woonzeker.audit import services as audit
 from woonzeker.audit.models import AuditAction
+from woonzeker.cases.constants import State
 from woonzeker.cases.deadlines import deadlines_of
 from woonzeker.cases.forms import MOVE_FORMS, NewSignalForm, QueueFilterForm, ReferResidentForm
-from woonzeker.cases.selectors import queue_counts, queue_page, work_queue
+from woonzeker.cases.selectors import SCOPE_ALL, SCOPE_OPEN, queue_counts, queue_page, work_queue
 from woonzeker.cases.services import CaseChanged
 from woonzeker.cases.workflow import MOVES, moves_from
 from woonzeker.organisations.models import OrganisationKind
@@ -39,6 +40,7 @@ def case_list(request):
         user,
         visible_cases(user),
         today,
+        scope=filters.get("scope") or SCOPE_OPEN,
         state=filters.get("state", ""),
         deadline=filters.get("deadline", ""),
         team=filters.get("team"),
@@ -47,7 +49,7 @@ def case_list(request):
         query=filters.get("q", ""),
     )
     counts = queue_counts(cases.order_by(), today)
-    page = queue_page(cases, request.GET.get("pagina"), PAGE_SIZE, count=counts["open"])
+    page = queue_page(cases, request.GET.get("pagina"), PAGE_SIZE, count=counts["total"])
     querystring = request.GET.copy()
     querystring.pop("pagina", None)
     audit.record(user, AuditAction.READ, "work queue", cases=[case.pk for case in page.object_list], request=request)
@@ -55,11 +57,19 @@ def case_list(request):
         "form": form,
         "page": page,
         "counts": counts,
+        "shown": _queue_shown(filters),
         "today": today,
         "querystring": querystring.urlencode(),
     }
     template = "cases/_queue_table.html" if request.headers.get("HX-Request") else "cases/case_list.html"
     return render(request, template, context)
+
+
+def _queue_shown(filters):
+    """Which cases the queue holds, for its caption: "open", "all", or the label of the one state chosen."""
+    if filters.get("state"):
+        return State(filters["state"]).label
+    return "all" if filters.get("scope") == SCOPE_ALL else "open"
 
 
 def _visible_case(user, pk):
