@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from woonzeker.accounts.authorization import check_move
+from woonzeker.accounts.authorization import check_move, may_see
 from woonzeker.cases import deadlines
 from woonzeker.cases.arrears import arrears_threshold_message, meets_arrears_threshold
 from woonzeker.cases.constants import (
@@ -162,10 +162,26 @@ def _performing(actor, case, name):
 # --- Opening a case -------------------------------------------------------------------------
 
 
-def _refuse_second_open_case(tenancy, message):
-    """One household has at most one open case: a second signal or referral joins nothing, it is refused."""
-    if Case.objects.filter(tenancy=tenancy, state__in=OPEN_STATES).exists():
-        raise ValidationError(message)
+class SecondOpenCase(ValidationError):
+    """The household already has an open case. ``case_pk`` names it when the user may see it, else None:
+    the refusal says nothing more about a case its reader may not see than that it exists."""
+
+    def __init__(self, message, case_pk=None):
+        super().__init__(message, code="second_open_case")
+        self.case_pk = case_pk
+
+
+def _refuse_second_open_case(actor, tenancy):
+    """One household has at most one open case: a second signal or referral joins nothing, it is refused,
+    naming the open case to a user who may see it (``authorization.may_see``)."""
+    open_case = Case.objects.filter(tenancy=tenancy, state__in=OPEN_STATES).only("pk").first()
+    if open_case is None:
+        return
+    if may_see(actor, open_case):
+        raise SecondOpenCase(
+            _("This household already has an open case: case %(number)s.") % {"number": open_case.pk}, open_case.pk
+        )
+    raise SecondOpenCase(_("This household already has an open case."))
 
 
 def establish_signal(actor, tenancy, *, established_on, arrears, monthly_rent=None):
@@ -180,8 +196,10 @@ def establish_signal(actor, tenancy, *, established_on, arrears, monthly_rent=No
     covenant = covenant_for(tenancy.municipality, established_on)
     if not meets_arrears_threshold(arrears, monthly_rent, covenant):
         raise ValidationError({"arrears": arrears_threshold_message(monthly_rent, covenant)})
+    # Coverage, as when it is referred: a signal no team covers could never be referred (``UncoveredAddress``).
+    responsible_team(tenancy.municipality, tenancy.postcode)
     with transaction.atomic():
-        _refuse_second_open_case(tenancy, _("This tenancy already has an open case."))
+        _refuse_second_open_case(actor, tenancy)
         case = Case.objects.create(
             covenant=covenant,
             tenancy=tenancy,
@@ -205,7 +223,7 @@ def refer_from_safe_home(actor, tenancy, *, referred_on, note=""):
     covenant = covenant_for(tenancy.municipality, referred_on)
     team = responsible_team(tenancy.municipality, tenancy.postcode)
     with transaction.atomic():
-        _refuse_second_open_case(tenancy, _("This household already has an open case."))
+        _refuse_second_open_case(actor, tenancy)
         case = Case.objects.create(
             covenant=covenant,
             tenancy=tenancy,

@@ -19,7 +19,7 @@ from woonzeker.cases.constants import State
 from woonzeker.cases.deadlines import deadlines_of
 from woonzeker.cases.forms import MOVE_FORMS, NewSignalForm, QueueFilterForm, ReferResidentForm
 from woonzeker.cases.selectors import SCOPE_ALL, SCOPE_OPEN, queue_counts, queue_page, work_queue
-from woonzeker.cases.services import CaseChanged
+from woonzeker.cases.services import CaseChanged, SecondOpenCase
 from woonzeker.cases.workflow import MOVES, moves_from
 from woonzeker.organisations.models import OrganisationKind
 from woonzeker.organisations.routing import UncoveredAddress, responsible_team
@@ -154,6 +154,7 @@ def _open_case_page(request, move, form_class, template, success_message):
     if reason:
         raise PermissionDenied(reason)
     form = form_class(request.POST or None)
+    open_case = None
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():  # the new case and its audit entry, together or not at all
@@ -161,12 +162,16 @@ def _open_case_page(request, move, form_class, template, success_message):
                 audit.record(user, AuditAction.CHANGE, f"case {case.pk}: {move}", cases=[case.pk], request=request)
         except UncoveredAddress as error:
             form.add_error("postcode", error.messages)
+        except SecondOpenCase as error:
+            form.add_error(None, error.messages)
+            open_case = error.case_pk  # None for a case the user may not see: no link, no number
         except ValidationError as error:
             form.add_service_error(error)
         else:
             messages.success(request, success_message(case))
             return redirect("cases:detail", pk=case.pk)
-    return render(request, template, {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "open_case": open_case}
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 @login_required
