@@ -17,11 +17,14 @@ from woonzeker.cases.models import Case, CaseEvent, CurrentRentCheck
 from woonzeker.ledgers.models import TenancySnapshot
 from woonzeker.ledgers.staging import TABLE as STAGING
 from woonzeker.ledgers.staging import is_postgresql
+from woonzeker.organisations.models import Municipality, ServiceArea
 from woonzeker.tenancies.models import Tenancy
 
 #: When the tenancy upsert wrote more rows than this, the table's statistics are refreshed before the rules run.
 ANALYZE_AFTER_ROWS = 10_000
 TENANCY = Tenancy._meta.db_table
+AREA = ServiceArea._meta.db_table
+MUNICIPALITY = Municipality._meta.db_table
 SNAPSHOT = TenancySnapshot._meta.db_table
 CASE = Case._meta.db_table
 EVENT = CaseEvent._meta.db_table
@@ -57,6 +60,47 @@ def _fetch(sql, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _covenant_values(covenants):
+    """``covenants`` (municipality id -> covenant id, threshold, referral due date) as a derived table ``lc``."""
+    return " UNION ALL ".join(
+        f"SELECT {int(m)} AS municipality_id, {int(c)} AS covenant_id, {threshold:f} AS threshold, "
+        f"'{due.isoformat()}' AS referral_due_on"
+        for m, (c, threshold, due) in covenants.items()
+    )
+
+
+def uncovered_rows(context, covenants, limit):
+    """Coverage (``organisations.routing.responsible_team``): the rows whose postcode not exactly one social
+    team covers, where that matters: the row would open a signal (the rule of ``open_signals``), or it moves
+    the address of a tenancy with an open case. Such a case could never be referred, so the file is refused
+    (all or nothing). A tenancy without arrears may live anywhere: its history is kept.
+
+    Returns up to ``limit`` of (row number, postcode, municipality name, opens a signal), in row order, and
+    how many there are in all. Run after ``staging.index`` and before ``upsert_tenancies``."""
+    if not covenants:
+        return [], 0
+    open_case = f"EXISTS (SELECT 1 FROM {CASE} c WHERE c.tenancy_id = t.id AND c.state IN ({OPEN}))"
+    teams = (
+        f"(SELECT COUNT(DISTINCT a.team_id) FROM {AREA} a WHERE a.municipality_id = s.municipality_id "
+        f"AND a.postcode_from <= s.postcode AND a.postcode_to >= s.postcode)"
+    )
+    rows = f"""
+        SELECT s.row_number, s.postcode, m.name, NOT ({open_case}) AS opens_signal
+        FROM {STAGING} s
+        JOIN {MUNICIPALITY} m ON m.id = s.municipality_id
+        LEFT JOIN {TENANCY} t ON t.corporation_id = %(corporation)s AND t.contract_number = s.contract_number
+             AND NOT (t.contract_number = '')
+        LEFT JOIN ({_covenant_values(covenants)}) lc ON lc.municipality_id = s.municipality_id
+        WHERE ((lc.municipality_id IS NOT NULL AND s.arrears >= s.monthly_rent * lc.threshold
+                AND NOT s.payment_arrangement AND NOT ({open_case}))
+               OR (t.id IS NOT NULL AND {_differs("t.postcode", "s.postcode")} AND {open_case}))
+          AND {teams} <> 1
+    """
+    found = _fetch(f"{rows} ORDER BY s.row_number LIMIT {int(limit)}", context)
+    total = len(found) if len(found) < limit else _fetch(f"SELECT COUNT(*) FROM ({rows}) u", context)[0][0]
+    return found, total
 
 
 def upsert_tenancies(context):
@@ -191,11 +235,7 @@ def open_signals(context, covenants):
     """
     if not covenants:
         return 0
-    values = " UNION ALL ".join(
-        f"SELECT {int(m)} AS municipality_id, {int(c)} AS covenant_id, {threshold:f} AS threshold, "
-        f"'{due.isoformat()}' AS referral_due_on"
-        for m, (c, threshold, due) in covenants.items()
-    )
+    values = _covenant_values(covenants)
     due = "CAST(lc.referral_due_on AS date)" if is_postgresql() else "lc.referral_due_on"
     opened = _execute(
         f"""
