@@ -494,3 +494,35 @@ def test_a_ledger_cannot_move_an_open_case_to_a_postcode_no_team_covers(world, t
     assert [(e["row"], e["column"], e["value"]) for e in record.report["errors"]] == [(2, "postcode", "3350 AB")]
     assert "has an open case" in record.report["errors"][0]["message"]
     assert Tenancy.objects.get().postcode == "3311AB" and case_of(world, "A").state == State.SIGNAL
+
+
+def test_a_ledger_changing_the_address_of_an_open_case_writes_it_in_the_history(world, tmp_path, today):
+    run(world, ledger(tmp_path, today - timedelta(days=20), [("A", "700,00"), ("B", "0")]))
+    second = ledger(tmp_path, today - timedelta(days=5), [("A", "700,00", "650,00", "nee", "3312AB"), ("B", "0")])
+    second.write_text(second.read_text(encoding="utf-8").replace(";1;3312AB;", ";7;3312AB;"), encoding="utf-8")
+    record = run(world, second)
+    assert record.status == ImportStatus.IMPORTED, record.report
+    event = case_of(world, "A").events.last()
+    assert (event.action, event.actor_id, event.organisation_id) == (
+        "correct_household",
+        world.corporation_worker.pk,
+        world.corporation.pk,
+    )
+    assert event.details == {
+        "changes": [
+            {"field": "house_number", "from": "1", "to": "7"},
+            {"field": "postcode", "from": "3311AB", "to": "3312AB"},
+        ],
+        "ledger_import": record.pk,
+    }
+    assert Tenancy.objects.get(contract_number="B").postcode == "3311AB"  # B: no open case, no history to write
+
+
+def test_a_ledger_that_changes_nothing_or_leaves_the_phone_empty_writes_no_history(world, tmp_path, today):
+    run(world, ledger(tmp_path, today - timedelta(days=20), [("A", "700,00")]))
+    Tenancy.objects.filter(contract_number="A").update(phone="078-1234567")
+    events = case_of(world, "A").events.count()
+    record = run(world, ledger(tmp_path, today - timedelta(days=5), [("A", "800,00")]))  # same address, no phone
+    assert record.status == ImportStatus.IMPORTED
+    assert case_of(world, "A").events.count() == events
+    assert Tenancy.objects.get(contract_number="A").phone == "078-1234567"

@@ -25,6 +25,7 @@ from woonzeker.cases.deadlines import DeadlineState
 from woonzeker.cases.selectors import SCOPE_ALL, SCOPE_OPEN
 from woonzeker.forms import DateInput, StyledForm
 from woonzeker.organisations.models import Municipality, Organisation, OrganisationKind
+from woonzeker.organisations.postcodes import normalise_postcode
 from woonzeker.tenancies.forms import HouseholdForm
 from woonzeker.tenancies.services import register_tenancy
 
@@ -284,6 +285,62 @@ class RecordMilestoneForm(MoveForm):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+class CorrectHouseholdForm(MoveForm):
+    """The household's address and contact details as they are, to correct. The e-mail address is stored but
+    shown nowhere, so it is not filled in: given, it replaces the stored one; empty, it keeps it."""
+
+    move = "correct_household"
+    street = forms.CharField(label=_("Street"), max_length=200)
+    house_number = forms.CharField(label=_("House number"), max_length=10)
+    house_number_suffix = forms.CharField(label=_("Suffix"), max_length=10, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=7, help_text=_("For example 3311 GR."))
+    town = forms.CharField(label=_("Town"), max_length=100)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    email = forms.EmailField(
+        label=_("New e-mail address"),
+        required=False,
+        help_text=_("The stored address is not shown. Leave this empty to keep it."),
+    )
+    remove_email = forms.BooleanField(label=_("Remove the stored e-mail address"), required=False)
+
+    #: Shown as they are: every field but the e-mail address.
+    SHOWN = ("street", "house_number", "house_number_suffix", "postcode", "town", "phone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        tenancy = self.case.tenancy
+        if not self.is_bound:
+            for name in self.SHOWN:
+                self.fields[name].initial = getattr(tenancy, name)
+        else:
+            # A field not sent at all (an API client correcting only the phone) stays as it is.
+            self.data = self.data.copy()
+            for name in self.SHOWN:
+                if self.add_prefix(name) not in self.data:
+                    self.data[self.add_prefix(name)] = getattr(tenancy, name)
+
+    def clean_postcode(self):
+        try:
+            return normalise_postcode(self.cleaned_data["postcode"])
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.message_dict["postcode"]) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("remove_email") and data.get("email"):
+            self.add_error("email", _("Give a new e-mail address or remove the stored one, not both."))
+        return data
+
+    def perform(self):
+        data = self.move_data()
+        email, remove_email = data.pop("email"), data.pop("remove_email")
+        if remove_email:
+            data["email"] = ""
+        elif email:
+            data["email"] = email
+        services.correct_household(self.user, self.case, **data)
+
+
 MOVE_FORMS = {
     form.move: form
     for form in [
@@ -305,6 +362,7 @@ MOVE_FORMS = {
         RecordPaymentArrangementForm,
         RecordCurrentRentCheckForm,
         RecordMilestoneForm,
+        CorrectHouseholdForm,
     ]
 }
 

@@ -138,6 +138,7 @@ def upsert_tenancies(context):
         changed = " OR ".join(_differs(f"{old}.{c}", f"{new}.{c}") for c in replaced + kept_when_empty)
         return ", ".join(assignments), changed
 
+    _record_household_changes(context)  # before the update: it reads the details as they were
     assignments, changed = updates("s", TENANCY)
     updated = _execute(
         f"""
@@ -167,6 +168,55 @@ def upsert_tenancies(context):
         # snapshot and rule statements below would join millions of rows by nested loops.
         _execute(f"ANALYZE {TENANCY}", context)
     return updated + inserted
+
+
+#: The household's details whose change by a ledger is a line in an open case's history, as the move
+#: ``correct_household`` writes it (``cases.services.HOUSEHOLD_FIELDS``); a ledger's empty phone or e-mail
+#: keeps the stored one (``upsert_tenancies``), so it changes nothing.
+HOUSEHOLD_FIELDS = ["street", "house_number", "house_number_suffix", "postcode", "town", "phone", "email"]
+KEPT_WHEN_EMPTY = {"phone", "email"}
+
+
+def _household_differs(name):
+    """SQL: whether the staged row ``s`` changes field ``name`` of its tenancy ``t``."""
+    differs = _differs("t." + name, "s." + name)
+    return f"(s.{name} <> '' AND {differs})" if name in KEPT_WHEN_EMPTY else differs
+
+
+def _household_change(name):
+    """SQL: the JSON object of one field's change (None when unchanged). Like ``correct_household``, the
+    e-mail address, shown nowhere, is named without its values."""
+    differs = _household_differs(name)
+    build = "jsonb_build_object" if is_postgresql() else "json_object"
+    values = "" if name == "email" else f", 'from', t.{name}, 'to', s.{name}"
+    return f"CASE WHEN {differs} THEN {build}('field', '{name}'{values}) END"
+
+
+def _record_household_changes(context):
+    """History: each change a ledger makes to the address or contact details of a tenancy with an open case
+    is a line in that case's history (``correct_household``, by the importing user), listing every field it
+    changes from what to what. One ``INSERT … SELECT``, from the corporation's open cases (its queue index)
+    to their rows in the file, before ``upsert_tenancies`` writes the new details."""
+    candidates = " UNION ALL ".join(f"SELECT {_household_change(name)} AS c" for name in HOUSEHOLD_FIELDS)
+    if is_postgresql():
+        changes = f"(SELECT jsonb_agg(x.c) FROM ({candidates}) x WHERE x.c IS NOT NULL)"
+        details = f"jsonb_build_object('changes', {changes}, 'ledger_import', {int(context['ledger_import'])})"
+    else:
+        changes = f"json((SELECT json_group_array(json(x.c)) FROM ({candidates}) x WHERE x.c IS NOT NULL))"
+        details = f"json_object('changes', {changes}, 'ledger_import', {int(context['ledger_import'])})"
+    changed = " OR ".join(_household_differs(name) for name in HOUSEHOLD_FIELDS)
+    return _execute(
+        f"""
+        INSERT INTO {EVENT} (case_id, at, actor_id, organisation_id, action, from_state, to_state, details)
+        SELECT c.id, %(now)s, %(actor)s, %(corporation)s, 'correct_household', c.state, c.state, {details}
+        FROM {CASE} c
+        JOIN {TENANCY} t ON t.id = c.tenancy_id AND t.corporation_id = %(corporation)s
+             AND NOT (t.contract_number = '')
+        JOIN {STAGING} s ON s.contract_number = t.contract_number
+        WHERE c.corporation_id = %(corporation)s AND c.state IN ({OPEN}) AND ({changed})
+        """,
+        context,
+    )
 
 
 def record_snapshots(context):
