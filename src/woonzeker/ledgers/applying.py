@@ -17,13 +17,12 @@ from woonzeker.cases.models import Case, CaseEvent, CurrentRentCheck
 from woonzeker.ledgers.models import TenancySnapshot
 from woonzeker.ledgers.staging import TABLE as STAGING
 from woonzeker.ledgers.staging import is_postgresql
-from woonzeker.organisations.models import Municipality, ServiceArea
+from woonzeker.organisations.models import Municipality
 from woonzeker.tenancies.models import Tenancy
 
 #: When the tenancy upsert wrote more rows than this, the table's statistics are refreshed before the rules run.
 ANALYZE_AFTER_ROWS = 10_000
 TENANCY = Tenancy._meta.db_table
-AREA = ServiceArea._meta.db_table
 MUNICIPALITY = Municipality._meta.db_table
 SNAPSHOT = TenancySnapshot._meta.db_table
 CASE = Case._meta.db_table
@@ -82,10 +81,8 @@ def uncovered_rows(context, covenants, limit):
     if not covenants:
         return [], 0
     open_case = f"EXISTS (SELECT 1 FROM {CASE} c WHERE c.tenancy_id = t.id AND c.state IN ({OPEN}))"
-    teams = (
-        f"(SELECT COUNT(DISTINCT a.team_id) FROM {AREA} a WHERE a.municipality_id = s.municipality_id "
-        f"AND a.postcode_from <= s.postcode AND a.postcode_to >= s.postcode)"
-    )
+    # ``s.covered`` was decided per row while staging (``MunicipalityResolver.covered``): only the rare
+    # uncovered rows are joined to their tenancy and cases.
     rows = f"""
         SELECT s.row_number, s.postcode, m.name, NOT ({open_case}) AS opens_signal
         FROM {STAGING} s
@@ -93,10 +90,10 @@ def uncovered_rows(context, covenants, limit):
         LEFT JOIN {TENANCY} t ON t.corporation_id = %(corporation)s AND t.contract_number = s.contract_number
              AND NOT (t.contract_number = '')
         LEFT JOIN ({_covenant_values(covenants)}) lc ON lc.municipality_id = s.municipality_id
-        WHERE ((lc.municipality_id IS NOT NULL AND s.arrears >= s.monthly_rent * lc.threshold
+        WHERE NOT s.covered
+          AND ((lc.municipality_id IS NOT NULL AND s.arrears >= s.monthly_rent * lc.threshold
                 AND NOT s.payment_arrangement AND NOT ({open_case}))
                OR (t.id IS NOT NULL AND {_differs("t.postcode", "s.postcode")} AND {open_case}))
-          AND {teams} <> 1
     """
     found = _fetch(f"{rows} ORDER BY s.row_number LIMIT {int(limit)}", context)
     total = len(found) if len(found) < limit else _fetch(f"SELECT COUNT(*) FROM ({rows}) u", context)[0][0]
@@ -138,7 +135,6 @@ def upsert_tenancies(context):
         changed = " OR ".join(_differs(f"{old}.{c}", f"{new}.{c}") for c in replaced + kept_when_empty)
         return ", ".join(assignments), changed
 
-    _record_household_changes(context)  # before the update: it reads the details as they were
     assignments, changed = updates("s", TENANCY)
     updated = _execute(
         f"""
@@ -192,11 +188,11 @@ def _household_change(name):
     return f"CASE WHEN {differs} THEN {build}('field', '{name}'{values}) END"
 
 
-def _record_household_changes(context):
+def record_household_changes(context):
     """History: each change a ledger makes to the address or contact details of a tenancy with an open case
     is a line in that case's history (``correct_household``, by the importing user), listing every field it
     changes from what to what. One ``INSERT … SELECT``, from the corporation's open cases (its queue index)
-    to their rows in the file, before ``upsert_tenancies`` writes the new details."""
+    to their rows in the file. Run before ``upsert_tenancies``, which writes the new details."""
     candidates = " UNION ALL ".join(f"SELECT {_household_change(name)} AS c" for name in HOUSEHOLD_FIELDS)
     if is_postgresql():
         changes = f"(SELECT jsonb_agg(x.c) FROM ({candidates}) x WHERE x.c IS NOT NULL)"

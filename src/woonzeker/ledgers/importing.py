@@ -81,6 +81,7 @@ def import_ledger(actor, corporation, source, filename, channel):
             clock.lap("index")
             covenants = _covenants(report.reference_date)
             _check_coverage(corporation, covenants, report)
+            clock.lap("coverage")
             if report.errors:
                 raise _Refused(report)
             record.reference_date = report.reference_date
@@ -135,7 +136,7 @@ def _records(rows, report, resolver):
     """Staging tuples for the valid rows; the municipality of each row is resolved on the way (in memory),
     and its BSN encrypted and hashed, so that only ciphertext and hash reach the database."""
     encrypt, hash_bsn = crypto.encrypter(), crypto.hasher()
-    resolve = resolver.resolve
+    resolve, covered = resolver.resolve, resolver.covered
     die_halfway = faults.armed("staging")
     for row in rows:
         (number, _date, contract, name, street, house_number, suffix, postcode, town, municipality,
@@ -152,7 +153,7 @@ def _records(rows, report, resolver):
             continue
         yield (
             number, contract, name, street, house_number, suffix, postcode, town, municipality_id, rent, arrears,
-            arrangement, phone, email, encrypt(bsn), hash_bsn(bsn), birth_date,
+            arrangement, phone, email, encrypt(bsn), hash_bsn(bsn), birth_date, covered(municipality_id, postcode),
         )  # fmt: skip
 
 
@@ -216,6 +217,8 @@ def _check_coverage(corporation, covenants, report):
 
 def _apply(record, actor, report, clock, covenants):
     context = applying.context_for(record, actor)
+    applying.record_household_changes(context)  # before the upsert: it reads the details as they were
+    clock.lap("household_history")
     applying.upsert_tenancies(context)
     clock.lap("tenancies")
     faults.fault_point("applying")
