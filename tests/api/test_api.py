@@ -373,3 +373,42 @@ def test_a_token_stops_working_when_its_user_moves_to_another_organisation_or_ro
     world.corporation_worker.role = "coordinator"
     world.corporation_worker.save()
     assert api.get("/api/v1/cases/").status_code == 401
+
+
+def _signal_body(world, today, **changes):
+    return {
+        "contract_number": "API-2",
+        "tenant_name": "Api Huurder",
+        "street": "Singel",
+        "house_number": "4",
+        "postcode": "3312AB",
+        "town": "Dordrecht",
+        "municipality": world.dordrecht.pk,
+        "monthly_rent": "650.00",
+        "arrears": "700.00",
+        "established_on": today.isoformat(),
+        **changes,
+    }
+
+
+def test_a_signal_for_a_postcode_no_team_covers_is_a_problem_on_the_postcode(world, today):
+    response = client_for(world.corporation_worker).post(
+        "/api/v1/cases/signals/", _signal_body(world, today, postcode="3350AB"), format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"field": "postcode", "message": "Geen sociaal team werkt in postcode 3350 AB in Dordrecht."}
+    ]
+    assert not Case.objects.exists() and not world.corporation.tenancies.exists()
+
+
+def test_a_second_signal_names_the_open_case_by_its_address(world, make_case, today):
+    case = make_case(State.SIGNAL)
+    response = client_for(world.corporation_worker).post(
+        "/api/v1/cases/signals/",
+        _signal_body(world, today, contract_number=case.tenancy.contract_number),
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == f"Voor dit huishouden loopt al een dossier: dossier {case.pk}."
+    assert response.json()["open_case"] == f"http://testserver/api/v1/cases/{case.pk}/"

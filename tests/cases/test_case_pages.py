@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import give_consent
+from tests.factories import TenancyFactory, give_consent
 from woonzeker.cases import services
 from woonzeker.cases.constants import State
 
@@ -150,7 +150,7 @@ def test_queue_counts_and_pages(client, world, make_case):
         make_case(State.SIGNAL, established_days_ago=days)
     client.force_login(world.corporation_worker)
     response = client.get("/?deadline=overdue")
-    assert response.context["counts"] == {"open": 2, "overdue": 2, "due_soon": 0}
+    assert response.context["counts"] == {"total": 2, "open": 2, "overdue": 2, "due_soon": 0}
     partial = client.get("/", headers={"HX-Request": "true"}).content.decode()
     assert '<div id="queue">' in partial and "<html" not in partial  # htmx swaps only the table
 
@@ -194,3 +194,54 @@ def test_case_numbers_are_shown_without_thousands_separator(client, world, make_
     assert "Dossier 1312" in client.get("/").content.decode()
     page = client.get(f"/dossiers/{case.pk}/").content.decode()
     assert "Dossier 1312" in page and "1.312" not in page
+
+
+def _new_signal(client, world, today, **changes):
+    data = {
+        "contract_number": "N-9",
+        "tenant_name": "Nel Nieuw",
+        "street": "Singel",
+        "house_number": "3",
+        "postcode": "3312AB",
+        "town": "Dordrecht",
+        "municipality": world.dordrecht.pk,
+        "monthly_rent": "650,00",
+        "arrears": "1.300,00",
+        "established_on": today.isoformat(),
+        **changes,
+    }
+    return client.post("/signalen/nieuw/", data)
+
+
+def test_a_second_signal_for_a_household_links_to_its_open_case(client, world, make_case, today):
+    case = make_case(State.REFERRED)
+    client.force_login(world.corporation_worker)
+    response = _new_signal(client, world, today, contract_number=case.tenancy.contract_number)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f"Voor dit huishouden loopt al een dossier: dossier {case.pk}." in page
+    assert f'href="/dossiers/{case.pk}/"' in page
+    assert case.tenancy.cases.count() == 1
+
+
+def test_a_second_signal_does_not_name_an_open_case_the_corporation_may_not_see(client, world, today):
+    # Veilig Thuis referred this tenant of the corporation; until the team feeds back, the corporation sees nothing.
+    tenancy = TenancyFactory(corporation=world.corporation, municipality=world.dordrecht, contract_number="VT-1")
+    referred = services.refer_from_safe_home(world.safe_home_worker, tenancy, referred_on=today)
+    client.force_login(world.corporation_worker)
+    response = _new_signal(client, world, today, contract_number="VT-1")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Voor dit huishouden loopt al een dossier." in page
+    assert f"/dossiers/{referred.pk}/" not in page and f"dossier {referred.pk}" not in page
+    assert tenancy.cases.count() == 1
+
+
+def test_a_new_signal_for_a_postcode_no_team_covers_is_refused_on_the_postcode(client, world, today):
+    client.force_login(world.corporation_worker)
+    response = _new_signal(client, world, today, postcode="3350 AB")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Geen sociaal team werkt in postcode 3350 AB in Dordrecht" in page
+    assert 'href="#id_postcode"' in page  # the summary links to the field
+    assert not world.corporation.tenancies.exists()  # nothing kept: the household neither

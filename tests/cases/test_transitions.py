@@ -12,6 +12,7 @@ from woonzeker.cases import services
 from woonzeker.cases.constants import CorporationDecision, MilestoneKind, Outcome, State
 from woonzeker.cases.models import CaseEvent
 from woonzeker.cases.workflow import TRANSITIONS
+from woonzeker.organisations.models import ServiceArea
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +60,14 @@ def test_signal_refused_to_social_team(world, today):
         services.establish_signal(world.team_worker, tenancy, established_on=today, arrears=Decimal("900"))
 
 
+def test_a_signal_for_a_postcode_no_team_covers_is_refused_on_the_postcode(world, today):
+    tenancy = TenancyFactory(corporation=world.corporation, municipality=world.dordrecht, postcode="3350AB")
+    with pytest.raises(ValidationError) as refused:
+        services.establish_signal(world.corporation_worker, tenancy, established_on=today, arrears=Decimal("900"))
+    assert refused.value.message_dict == {"postcode": ["No social team covers postcode 3350 AB in Dordrecht."]}
+    assert not tenancy.cases.exists()
+
+
 def test_second_open_case_for_same_tenancy_refused(make_case, world, today):
     case = make_case()
     with pytest.raises(ValidationError, match="already has an open case"):
@@ -103,9 +112,10 @@ def test_referral_after_approach_goes_to_the_routed_team(make_case, world, today
 
 
 def test_referral_of_uncovered_postcode_names_the_postcode(make_case, world, today):
-    case = make_case(State.SIGNAL, postcode="3350AB")
+    case = make_case(State.SIGNAL, postcode="3311AB")
+    ServiceArea.objects.filter(team=world.team).delete()  # the team no longer serves the address since the signal
     services.record_approach(world.corporation_worker, case, channel="phone", approached_on=today, reached=True)
-    with pytest.raises(ValidationError, match="No social team covers postcode 3350 AB in Dordrecht"):
+    with pytest.raises(ValidationError, match="No social team covers postcode 3311 AB in Dordrecht"):
         services.refer(world.corporation_worker, case, referred_on=today)
     _unchanged(case, State.SIGNAL, 2)
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from woonzeker.accounts.authorization import MoveRefused
 from woonzeker.cases import services
@@ -441,3 +442,87 @@ def test_a_file_with_450_000_unknown_columns_gives_a_small_report(client, world,
     page = client.get(f"/aanleveringen/{result['id']}/")
     assert "en 449.980 andere kolommen" in page.content.decode()
     assert len(page.content) < 20_000
+
+
+def ledger_naming_municipality(tmp_path, day, rows):
+    """A ledger with the column gemeente; each row is (contract, arrears, postcode, payment arrangement)."""
+    lines = [f"{HEADER};gemeente"]
+    for contract, arrears, postcode, arrangement in rows:
+        address = f"Voorstraat;1;{postcode};Dordrecht"
+        lines.append(f"{day:%Y-%m-%d};{contract};Huurder {contract};{address};650,00;{arrears};{arrangement};Dordrecht")
+    path = tmp_path / f"ledger-{day:%Y%m%d}.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_row_whose_postcode_no_team_covers_refuses_the_file_when_it_would_open_a_signal(world, tmp_path, today):
+    day = today - timedelta(days=3)
+    rows = [
+        ("OK", "700,00", "3311AB", "nee"),
+        ("NOWHERE", "700,00", "3350AB", "nee"),
+        ("PAID", "0", "3351AB", "nee"),
+        ("ARRANGED", "700,00", "3352AB", "ja"),
+    ]
+    with translation.override("nl"):
+        record = run(world, ledger_naming_municipality(tmp_path, day, rows))
+    assert record.status == ImportStatus.REFUSED
+    assert record.report["errors"] == [
+        {
+            "row": 3,
+            "column": "postcode",
+            "value": "3350 AB",
+            "message": "Geen sociaal team werkt in postcode 3350 AB in Dordrecht, dus het signaal dat deze "
+            "achterstand vraagt kan nooit worden gemeld. Verbeter de postcode, of vraag de gemeente welk team "
+            "er werkt.",
+        }
+    ]  # the tenancies that make no case (paid up, an arrangement running) may be there: no error for them
+    assert not Tenancy.objects.exists() and not Case.objects.exists()  # all or nothing
+
+
+def test_a_tenancy_without_arrears_may_live_where_no_team_works(world, tmp_path, today):
+    path = ledger_naming_municipality(tmp_path, today - timedelta(days=3), [("PAID", "0", "3351AB", "nee")])
+    record = run(world, path)
+    assert record.status == ImportStatus.IMPORTED, record.report
+    assert Tenancy.objects.get().postcode == "3351AB"
+
+
+def test_a_ledger_cannot_move_an_open_case_to_a_postcode_no_team_covers(world, tmp_path, today):
+    run(world, ledger(tmp_path, today - timedelta(days=20), [("A", "700,00")]))
+    path = ledger_naming_municipality(tmp_path, today - timedelta(days=5), [("A", "0", "3350AB", "nee")])
+    record = run(world, path)
+    assert record.status == ImportStatus.REFUSED
+    assert [(e["row"], e["column"], e["value"]) for e in record.report["errors"]] == [(2, "postcode", "3350 AB")]
+    assert "has an open case" in record.report["errors"][0]["message"]
+    assert Tenancy.objects.get().postcode == "3311AB" and case_of(world, "A").state == State.SIGNAL
+
+
+def test_a_ledger_changing_the_address_of_an_open_case_writes_it_in_the_history(world, tmp_path, today):
+    run(world, ledger(tmp_path, today - timedelta(days=20), [("A", "700,00"), ("B", "0")]))
+    second = ledger(tmp_path, today - timedelta(days=5), [("A", "700,00", "650,00", "nee", "3312AB"), ("B", "0")])
+    second.write_text(second.read_text(encoding="utf-8").replace(";1;3312AB;", ";7;3312AB;"), encoding="utf-8")
+    record = run(world, second)
+    assert record.status == ImportStatus.IMPORTED, record.report
+    event = case_of(world, "A").events.last()
+    assert (event.action, event.actor_id, event.organisation_id) == (
+        "correct_household",
+        world.corporation_worker.pk,
+        world.corporation.pk,
+    )
+    assert event.details == {
+        "changes": [
+            {"field": "house_number", "from": "1", "to": "7"},
+            {"field": "postcode", "from": "3311AB", "to": "3312AB"},
+        ],
+        "ledger_import": record.pk,
+    }
+    assert Tenancy.objects.get(contract_number="B").postcode == "3311AB"  # B: no open case, no history to write
+
+
+def test_a_ledger_that_changes_nothing_or_leaves_the_phone_empty_writes_no_history(world, tmp_path, today):
+    run(world, ledger(tmp_path, today - timedelta(days=20), [("A", "700,00")]))
+    Tenancy.objects.filter(contract_number="A").update(phone="078-1234567")
+    events = case_of(world, "A").events.count()
+    record = run(world, ledger(tmp_path, today - timedelta(days=5), [("A", "800,00")]))  # same address, no phone
+    assert record.status == ImportStatus.IMPORTED
+    assert case_of(world, "A").events.count() == events
+    assert Tenancy.objects.get(contract_number="A").phone == "078-1234567"

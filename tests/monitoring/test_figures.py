@@ -137,11 +137,13 @@ def test_evictions_per_year_beside_the_baselines(data, world, selection, today):
 
 
 def test_funnel_per_municipality(data, world, selection, period):
-    from tests.factories import MunicipalityFactory
+    from tests.factories import MunicipalityFactory, ServiceAreaFactory
 
     zwijndrecht = MunicipalityFactory(name="Zwijndrecht", cbs_code="0642")
     world.covenant.municipalities.add(zwijndrecht)
-    tenancy = TenancyFactory(corporation=world.corporation, municipality=zwijndrecht)
+    # A signal is made only where a team works (decision 109).
+    ServiceAreaFactory(team=world.team, municipality=zwijndrecht, postcode_from="3330AA", postcode_to="3339ZZ")
+    tenancy = TenancyFactory(corporation=world.corporation, municipality=zwijndrecht, postcode="3331AB")
     services.establish_signal(world.corporation_worker, tenancy, established_on=period.end, arrears=Decimal("900"))
     refresh_figures()
     rows = {row["name"]: row["signals"] for row in figures.funnel_by(selection, "municipality")}

@@ -54,3 +54,23 @@ def test_service_area_must_be_a_valid_range(world):
     )
     with pytest.raises(ValidationError, match="Only a social team"):
         area.full_clean()
+
+
+def test_the_ledgers_coverage_in_memory_is_the_routing_rule(world):
+    """A ledger decides coverage per row in memory (``MunicipalityResolver.covered``); it must agree with
+    ``responsible_team`` for covered, uncovered, overlapping and other municipalities' postcodes."""
+    from woonzeker.ledgers.municipalities import MunicipalityResolver
+
+    zwijndrecht = MunicipalityFactory(name="Zwijndrecht", cbs_code="0642")
+    ServiceAreaFactory(
+        team=world.other_team, municipality=world.dordrecht, postcode_from="3316AA", postcode_to="3316ZZ"
+    )
+    resolver = MunicipalityResolver()
+    for municipality in (world.dordrecht, zwijndrecht):
+        for postcode in ("3311AA", "3316AB", "3317AA", "3329ZZ", "3330AA", "1000AA"):
+            try:
+                responsible_team(municipality, postcode)
+                routed = True
+            except UncoveredAddress:
+                routed = False
+            assert resolver.covered(municipality.pk, postcode) is routed, (municipality, postcode)

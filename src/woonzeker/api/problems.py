@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.views import exception_handler
 
-from woonzeker.cases.services import CaseChanged
+from woonzeker.cases.services import CaseChanged, SecondOpenCase
 
 TITLES = {
     400: "Invalid request",
@@ -44,6 +45,12 @@ def problem(status_code, detail, errors=None):
 def problem_details_handler(exc, context):
     if isinstance(exc, CaseChanged):
         return problem(status.HTTP_409_CONFLICT, exc.messages[0])
+    if isinstance(exc, SecondOpenCase):
+        # The open case, by its address in this API, only when the client may read it (``case_pk`` is None else).
+        result = problem(status.HTTP_400_BAD_REQUEST, exc.messages[0], [{"field": None, "message": exc.messages[0]}])
+        if exc.case_pk is not None:
+            result.data["open_case"] = reverse("case-detail", args=[exc.case_pk], request=context.get("request"))
+        return result
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         exc = exceptions.ValidationError(detail)

@@ -10,6 +10,12 @@ PROBLEM = {
         "detail": {"type": "string"},
         "errors": {"type": "array", "items": {"type": "object", "additionalProperties": True}},
         "import": {"type": "integer"},
+        "open_case": {
+            "type": "string",
+            "format": "uri",
+            "description": "A signal refused because the household already has an open case: that case, "
+            "only when the token's organisation may read it",
+        },
     },
     "required": ["type", "title", "status", "detail"],
 }

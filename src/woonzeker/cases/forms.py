@@ -10,7 +10,6 @@ from woonzeker.amounts import AmountField
 from woonzeker.cases import services
 from woonzeker.cases.constants import (
     INVOLVEMENT_STATUS_CHANGES,
-    OPEN_STATES,
     SIGNAL_WITHDRAWAL_OUTCOMES,
     ApproachChannel,
     CorporationDecision,
@@ -24,8 +23,10 @@ from woonzeker.cases.constants import (
     State,
 )
 from woonzeker.cases.deadlines import DeadlineState
+from woonzeker.cases.selectors import SCOPE_ALL, SCOPE_OPEN
 from woonzeker.forms import WIDGET_CLASSES, DateInput, StyledForm
 from woonzeker.organisations.models import Municipality, Organisation, OrganisationKind
+from woonzeker.organisations.postcodes import normalise_postcode
 from woonzeker.tenancies.forms import HouseholdForm
 from woonzeker.tenancies.services import register_tenancy
 
@@ -300,6 +301,62 @@ class RecordMilestoneForm(MoveForm):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+class CorrectHouseholdForm(MoveForm):
+    """The household's address and contact details as they are, to correct. The e-mail address is stored but
+    shown nowhere, so it is not filled in: given, it replaces the stored one; empty, it keeps it."""
+
+    move = "correct_household"
+    street = forms.CharField(label=_("Street"), max_length=200)
+    house_number = forms.CharField(label=_("House number"), max_length=10)
+    house_number_suffix = forms.CharField(label=_("Suffix"), max_length=10, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=7, help_text=_("For example 3311 GR."))
+    town = forms.CharField(label=_("Town"), max_length=100)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    email = forms.EmailField(
+        label=_("New e-mail address"),
+        required=False,
+        help_text=_("The stored address is not shown. Leave this empty to keep it."),
+    )
+    remove_email = forms.BooleanField(label=_("Remove the stored e-mail address"), required=False)
+
+    #: Shown as they are: every field but the e-mail address.
+    SHOWN = ("street", "house_number", "house_number_suffix", "postcode", "town", "phone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        tenancy = self.case.tenancy
+        if not self.is_bound:
+            for name in self.SHOWN:
+                self.fields[name].initial = getattr(tenancy, name)
+        else:
+            # A field not sent at all (an API client correcting only the phone) stays as it is.
+            self.data = self.data.copy()
+            for name in self.SHOWN:
+                if self.add_prefix(name) not in self.data:
+                    self.data[self.add_prefix(name)] = getattr(tenancy, name)
+
+    def clean_postcode(self):
+        try:
+            return normalise_postcode(self.cleaned_data["postcode"])
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.message_dict["postcode"]) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("remove_email") and data.get("email"):
+            self.add_error("email", _("Give a new e-mail address or remove the stored one, not both."))
+        return data
+
+    def perform(self):
+        data = self.move_data()
+        email, remove_email = data.pop("email"), data.pop("remove_email")
+        if remove_email:
+            data["email"] = ""
+        elif email:
+            data["email"] = email
+        services.correct_household(self.user, self.case, **data)
+
+
 MOVE_FORMS = {
     form.move: form
     for form in [
@@ -321,6 +378,7 @@ MOVE_FORMS = {
         RecordPaymentArrangementForm,
         RecordCurrentRentCheckForm,
         RecordMilestoneForm,
+        CorrectHouseholdForm,
     ]
 }
 
@@ -371,6 +429,12 @@ class ReferResidentForm(HouseholdForm):
 
 class QueueFilterForm(StyledForm):
     q = forms.CharField(label=_("Search"), required=False, help_text=_("Name, address, postcode or contract number"))
+    scope = forms.ChoiceField(
+        label=_("Cases"),
+        required=False,
+        choices=[(SCOPE_OPEN, _("Open cases only")), (SCOPE_ALL, _("All cases"))],
+        help_text=_("All cases: resolved and closed ones too."),
+    )
     state = forms.ChoiceField(label=_("State"), required=False)
     deadline = forms.ChoiceField(label=_("Deadline"), required=False)
     team = forms.ModelChoiceField(label=_("Social team"), required=False, queryset=Organisation.objects.none())
@@ -379,7 +443,8 @@ class QueueFilterForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", _("All open"))] + [(s.value, s.label) for s in State if s in OPEN_STATES]
+        # Every state, the ended ones too: a chosen state is shown whichever the scope (``work_queue``).
+        self.fields["state"].choices = [("", _("Any state"))] + list(State.choices)
         self.fields["deadline"].choices = [("", _("All"))] + [
             (d.value, d.label) for d in (DeadlineState.OVERDUE, DeadlineState.DUE_SOON, DeadlineState.ON_TIME)
         ]

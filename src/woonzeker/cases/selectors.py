@@ -78,12 +78,35 @@ def deadline_filter(deadline_state, today):
     return Q(due_on__gte=today) & ~windows
 
 
-def work_queue(user, cases, today, *, state="", deadline="", team=None, municipality=None, case_worker=None, query=""):
-    """The open cases of ``cases`` (already limited to what ``user`` may see), filtered and ordered:
-    what the user's organisation owes first, soonest deadline first."""
-    cases = with_open_deadline(cases.filter(state__in=OPEN_STATES))
+#: Which cases the queue holds: the open ones (the default) or every case the user may see.
+SCOPE_OPEN, SCOPE_ALL = "open", "all"
+
+
+def work_queue(
+    user,
+    cases,
+    today,
+    *,
+    scope=SCOPE_OPEN,
+    state="",
+    deadline="",
+    team=None,
+    municipality=None,
+    case_worker=None,
+    query="",
+):
+    """The cases of ``cases`` (already limited to what ``user`` may see), filtered and ordered: what the
+    user's organisation owes first, soonest deadline first, then the other open cases, then the ended ones.
+
+    ``scope`` is ``SCOPE_OPEN`` (the open cases) or ``SCOPE_ALL`` (resolved and closed ones too); a chosen
+    ``state`` is that state alone, whichever the scope. Every filter and the order read columns the
+    party's queue index holds (state, the due dates, covenant, id), so the order is still decided on the
+    index (``queue_page``); the search adds the tenancy's indexed columns."""
     if state:
         cases = cases.filter(state=state)
+    elif scope != SCOPE_ALL:
+        cases = cases.filter(state__in=OPEN_STATES)
+    cases = with_open_deadline(cases)
     if deadline:
         cases = cases.filter(deadline_filter(deadline, today))
     if team:
@@ -95,12 +118,18 @@ def work_queue(user, cases, today, *, state="", deadline="", team=None, municipa
     if query:
         cases = cases.filter(search_filter(query, user))
     owed_state = OWED_IN_STATE.get(user.organisation_kind)
-    owed_first = models.Case(When(state=owed_state, then=Value(0)), default=Value(1)) if owed_state else Value(1)
+    # 0: what the user's organisation owes; 1: the other open cases; 2: resolved and closed ones.
+    ranks = [When(state=owed_state, then=Value(0))] if owed_state else []
+    ranks.append(When(state__in=OPEN_STATES, then=Value(1)))
+    owed_first = models.Case(*ranks, default=Value(2))
     order = ["owed_first", F("due_on").asc(nulls_last=True), "pk"]
     if user.organisation_kind == OrganisationKind.SOCIAL_TEAM:
-        # A team member's own cases (assigned to them, or directed by them) come first: the columns are in the
-        # team's queue index (``Case.Meta.indexes``), so the order still reads the index alone.
-        mine = models.Case(When(Q(case_worker=user) | Q(case_director=user), then=Value(0)), default=Value(1))
+        # A team member's own open cases (assigned to them, or directed by them) come first: the columns are in
+        # the team's queue index (``Case.Meta.indexes``), so the order still reads the index alone.
+        mine = models.Case(
+            When(Q(case_worker=user) | Q(case_director=user), state__in=OPEN_STATES, then=Value(0)),
+            default=Value(1),
+        )
         cases = cases.annotate(mine_first=mine)
         order.insert(0, "mine_first")
     return cases.annotate(owed_first=owed_first).order_by(*order)
@@ -217,9 +246,10 @@ def search_filter(query, user=None):
 
 
 def queue_counts(cases, today):
-    """Open, overdue and due-soon counts of a filtered queue, in one query."""
+    """All, open, overdue and due-soon counts of a filtered queue, in one query."""
     return cases.aggregate(
-        open=Count("pk"),
+        total=Count("pk"),
+        open=Count("pk", filter=Q(state__in=OPEN_STATES)),
         overdue=Count("pk", filter=deadline_filter(DeadlineState.OVERDUE, today)),
         due_soon=Count("pk", filter=deadline_filter(DeadlineState.DUE_SOON, today)),
     )

@@ -15,11 +15,12 @@ from woonzeker.accounts.authorization import MoveRefused, allowed_moves, refusal
 from woonzeker.accounts.disclosure import case_view, readable_deadlines
 from woonzeker.audit import services as audit
 from woonzeker.audit.models import AuditAction
+from woonzeker.cases.constants import State
 from woonzeker.cases.deadlines import deadlines_of
 from woonzeker.cases.forms import MOVE_FORMS, NewSignalForm, QueueFilterForm, ReferResidentForm
 from woonzeker.cases.models import Case
-from woonzeker.cases.selectors import next_steps, queue_counts, queue_page, work_queue
-from woonzeker.cases.services import CaseChanged
+from woonzeker.cases.selectors import SCOPE_ALL, SCOPE_OPEN, next_steps, queue_counts, queue_page, work_queue
+from woonzeker.cases.services import CaseChanged, SecondOpenCase
 from woonzeker.cases.workflow import MOVES, moves_from
 from woonzeker.organisations.models import OrganisationKind
 from woonzeker.organisations.routing import UncoveredAddress, responsible_team
@@ -40,6 +41,7 @@ def case_list(request):
         user,
         visible_cases(user),
         today,
+        scope=filters.get("scope") or SCOPE_OPEN,
         state=filters.get("state", ""),
         deadline=filters.get("deadline", ""),
         team=filters.get("team"),
@@ -48,7 +50,7 @@ def case_list(request):
         query=filters.get("q", ""),
     )
     counts = queue_counts(cases.order_by(), today)
-    page = queue_page(cases, request.GET.get("pagina"), PAGE_SIZE, count=counts["open"])
+    page = queue_page(cases, request.GET.get("pagina"), PAGE_SIZE, count=counts["total"])
     steps = next_steps(user, page.object_list, today)
     for case in page.object_list:
         case.next_step = steps.get(case.pk)
@@ -59,11 +61,19 @@ def case_list(request):
         "form": form,
         "page": page,
         "counts": counts,
+        "shown": _queue_shown(filters),
         "today": today,
         "querystring": querystring.urlencode(),
     }
     template = "cases/_queue_table.html" if request.headers.get("HX-Request") else "cases/case_list.html"
     return render(request, template, context)
+
+
+def _queue_shown(filters):
+    """Which cases the queue holds, for its caption: "open", "all", or the label of the one state chosen."""
+    if filters.get("state"):
+        return State(filters["state"]).label
+    return "all" if filters.get("scope") == SCOPE_ALL else "open"
 
 
 def _visible_case(request, pk, what):
@@ -165,6 +175,7 @@ def _open_case_page(request, move, form_class, template, success_message):
     if reason:
         _refused_move(request, move, reason)
     form = form_class(request.POST or None)
+    open_case = None
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():  # the new case and its audit entry, together or not at all
@@ -172,12 +183,16 @@ def _open_case_page(request, move, form_class, template, success_message):
                 audit.record(user, AuditAction.CHANGE, f"case {case.pk}: {move}", cases=[case.pk], request=request)
         except UncoveredAddress as error:
             form.add_error("postcode", error.messages)
+        except SecondOpenCase as error:
+            form.add_error(None, error.messages)
+            open_case = error.case_pk  # None for a case the user may not see: no link, no number
         except ValidationError as error:
             form.add_service_error(error)
         else:
             messages.success(request, success_message(case))
             return redirect("cases:detail", pk=case.pk)
-    return render(request, template, {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "open_case": open_case}
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 @login_required

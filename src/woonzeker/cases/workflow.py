@@ -228,6 +228,16 @@ ACTIONS = {
             reason="Step 5: the condition that the current rent is paid during the trajectory.",
         ),
         _move(
+            name="correct_household",
+            label=_("Correct address and contact details"),
+            sources=OPEN_STATES,
+            target=None,
+            parties=[Kind.HOUSING_CORPORATION, Kind.SOCIAL_TEAM],
+            roles=CASE_WORK,
+            reason="Every party contacts the household: the corporation (its landlord) and the social team "
+            "(who visits it) keep its address and contact details right, each change in the history.",
+        ),
+        _move(
             name="record_milestone",
             label=_("Record eviction milestone"),
             sources=OPEN_STATES,

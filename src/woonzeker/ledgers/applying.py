@@ -17,11 +17,13 @@ from woonzeker.cases.models import Case, CaseEvent, CurrentRentCheck
 from woonzeker.ledgers.models import TenancySnapshot
 from woonzeker.ledgers.staging import TABLE as STAGING
 from woonzeker.ledgers.staging import is_postgresql
+from woonzeker.organisations.models import Municipality
 from woonzeker.tenancies.models import Tenancy
 
 #: When the tenancy upsert wrote more rows than this, the table's statistics are refreshed before the rules run.
 ANALYZE_AFTER_ROWS = 10_000
 TENANCY = Tenancy._meta.db_table
+MUNICIPALITY = Municipality._meta.db_table
 SNAPSHOT = TenancySnapshot._meta.db_table
 CASE = Case._meta.db_table
 EVENT = CaseEvent._meta.db_table
@@ -57,6 +59,45 @@ def _fetch(sql, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _covenant_values(covenants):
+    """``covenants`` (municipality id -> covenant id, threshold, referral due date) as a derived table ``lc``."""
+    return " UNION ALL ".join(
+        f"SELECT {int(m)} AS municipality_id, {int(c)} AS covenant_id, {threshold:f} AS threshold, "
+        f"'{due.isoformat()}' AS referral_due_on"
+        for m, (c, threshold, due) in covenants.items()
+    )
+
+
+def uncovered_rows(context, covenants, limit):
+    """Coverage (``organisations.routing.responsible_team``): the rows whose postcode not exactly one social
+    team covers, where that matters: the row would open a signal (the rule of ``open_signals``), or it moves
+    the address of a tenancy with an open case. Such a case could never be referred, so the file is refused
+    (all or nothing). A tenancy without arrears may live anywhere: its history is kept.
+
+    Returns up to ``limit`` of (row number, postcode, municipality name, opens a signal), in row order, and
+    how many there are in all. Run after ``staging.index`` and before ``upsert_tenancies``."""
+    if not covenants:
+        return [], 0
+    open_case = f"EXISTS (SELECT 1 FROM {CASE} c WHERE c.tenancy_id = t.id AND c.state IN ({OPEN}))"
+    # ``s.covered`` was decided per row while staging (``MunicipalityResolver.covered``): only the rare
+    # uncovered rows are joined to their tenancy and cases.
+    rows = f"""
+        SELECT s.row_number, s.postcode, m.name, NOT ({open_case}) AS opens_signal
+        FROM {STAGING} s
+        JOIN {MUNICIPALITY} m ON m.id = s.municipality_id
+        LEFT JOIN {TENANCY} t ON t.corporation_id = %(corporation)s AND t.contract_number = s.contract_number
+             AND NOT (t.contract_number = '')
+        LEFT JOIN ({_covenant_values(covenants)}) lc ON lc.municipality_id = s.municipality_id
+        WHERE NOT s.covered
+          AND ((lc.municipality_id IS NOT NULL AND s.arrears >= s.monthly_rent * lc.threshold
+                AND NOT s.payment_arrangement AND NOT ({open_case}))
+               OR (t.id IS NOT NULL AND {_differs("t.postcode", "s.postcode")} AND {open_case}))
+    """
+    found = _fetch(f"{rows} ORDER BY s.row_number LIMIT {int(limit)}", context)
+    total = len(found) if len(found) < limit else _fetch(f"SELECT COUNT(*) FROM ({rows}) u", context)[0][0]
+    return found, total
 
 
 def upsert_tenancies(context):
@@ -125,6 +166,55 @@ def upsert_tenancies(context):
     return updated + inserted
 
 
+#: The household's details whose change by a ledger is a line in an open case's history, as the move
+#: ``correct_household`` writes it (``cases.services.HOUSEHOLD_FIELDS``); a ledger's empty phone or e-mail
+#: keeps the stored one (``upsert_tenancies``), so it changes nothing.
+HOUSEHOLD_FIELDS = ["street", "house_number", "house_number_suffix", "postcode", "town", "phone", "email"]
+KEPT_WHEN_EMPTY = {"phone", "email"}
+
+
+def _household_differs(name):
+    """SQL: whether the staged row ``s`` changes field ``name`` of its tenancy ``t``."""
+    differs = _differs("t." + name, "s." + name)
+    return f"(s.{name} <> '' AND {differs})" if name in KEPT_WHEN_EMPTY else differs
+
+
+def _household_change(name):
+    """SQL: the JSON object of one field's change (None when unchanged). Like ``correct_household``, the
+    e-mail address, shown nowhere, is named without its values."""
+    differs = _household_differs(name)
+    build = "jsonb_build_object" if is_postgresql() else "json_object"
+    values = "" if name == "email" else f", 'from', t.{name}, 'to', s.{name}"
+    return f"CASE WHEN {differs} THEN {build}('field', '{name}'{values}) END"
+
+
+def record_household_changes(context):
+    """History: each change a ledger makes to the address or contact details of a tenancy with an open case
+    is a line in that case's history (``correct_household``, by the importing user), listing every field it
+    changes from what to what. One ``INSERT … SELECT``, from the corporation's open cases (its queue index)
+    to their rows in the file. Run before ``upsert_tenancies``, which writes the new details."""
+    candidates = " UNION ALL ".join(f"SELECT {_household_change(name)} AS c" for name in HOUSEHOLD_FIELDS)
+    if is_postgresql():
+        changes = f"(SELECT jsonb_agg(x.c) FROM ({candidates}) x WHERE x.c IS NOT NULL)"
+        details = f"jsonb_build_object('changes', {changes}, 'ledger_import', {int(context['ledger_import'])})"
+    else:
+        changes = f"json((SELECT json_group_array(json(x.c)) FROM ({candidates}) x WHERE x.c IS NOT NULL))"
+        details = f"json_object('changes', {changes}, 'ledger_import', {int(context['ledger_import'])})"
+    changed = " OR ".join(_household_differs(name) for name in HOUSEHOLD_FIELDS)
+    return _execute(
+        f"""
+        INSERT INTO {EVENT} (case_id, at, actor_id, organisation_id, action, from_state, to_state, details)
+        SELECT c.id, %(now)s, %(actor)s, %(corporation)s, 'correct_household', c.state, c.state, {details}
+        FROM {CASE} c
+        JOIN {TENANCY} t ON t.id = c.tenancy_id AND t.corporation_id = %(corporation)s
+             AND NOT (t.contract_number = '')
+        JOIN {STAGING} s ON s.contract_number = t.contract_number
+        WHERE c.corporation_id = %(corporation)s AND c.state IN ({OPEN}) AND ({changed})
+        """,
+        context,
+    )
+
+
 def record_snapshots(context):
     """History: every snapshot of every tenancy is kept."""
     return _execute(
@@ -191,11 +281,7 @@ def open_signals(context, covenants):
     """
     if not covenants:
         return 0
-    values = " UNION ALL ".join(
-        f"SELECT {int(m)} AS municipality_id, {int(c)} AS covenant_id, {threshold:f} AS threshold, "
-        f"'{due.isoformat()}' AS referral_due_on"
-        for m, (c, threshold, due) in covenants.items()
-    )
+    values = _covenant_values(covenants)
     due = "CAST(lc.referral_due_on AS date)" if is_postgresql() else "lc.referral_due_on"
     opened = _execute(
         f"""

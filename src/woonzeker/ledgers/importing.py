@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from woonzeker import crypto, faults
 from woonzeker.accounts.authorization import check_ledger_import
@@ -32,6 +33,7 @@ from woonzeker.ledgers.municipalities import MunicipalityResolver
 from woonzeker.ledgers.parsing import InvalidValue, LedgerError, ParseReport, parse_ledger
 from woonzeker.notifications.services import current_rent_breach
 from woonzeker.organisations.models import Municipality, Organisation
+from woonzeker.organisations.postcodes import display_postcode
 
 #: How many open cases missing from a file the report lists by name (all are counted).
 MISSING_LISTED = 1000
@@ -75,10 +77,18 @@ def import_ledger(actor, corporation, source, filename, channel):
             report = _stage(corporation, stored_name, filename)
             if not report.is_valid:
                 raise _Refused(report)
+            clock = _Clock()
+            staging.index()
+            clock.lap("index")
+            covenants = _covenants(report.reference_date)
+            _check_coverage(corporation, covenants, report)
+            clock.lap("coverage")
+            if report.errors:
+                raise _Refused(report)
             record.reference_date = report.reference_date
             record.status = ImportStatus.IMPORTED
             record.save()
-            _apply(record, actor, report)
+            _apply(record, actor, report, clock, covenants)
         for case in Case.objects.filter(pk__in=record.report["current_rent_breaches"]).select_related("case_director"):
             current_rent_breach(case, f"ledger-{record.pk}")
         return record
@@ -127,7 +137,7 @@ def _records(rows, report, resolver):
     """Staging tuples for the valid rows; the municipality of each row is resolved on the way (in memory),
     and its BSN encrypted and hashed, so that only ciphertext and hash reach the database."""
     encrypt, hash_bsn = crypto.encrypter(), crypto.hasher()
-    resolve = resolver.resolve
+    resolve, covered = resolver.resolve, resolver.covered
     die_halfway = faults.armed("staging")
     for row in rows:
         (number, _date, contract, name, street, house_number, suffix, postcode, town, municipality,
@@ -144,7 +154,7 @@ def _records(rows, report, resolver):
             continue
         yield (
             number, contract, name, street, house_number, suffix, postcode, town, municipality_id, rent, arrears,
-            arrangement, phone, email, encrypt(bsn), hash_bsn(bsn), birth_date,
+            arrangement, phone, email, encrypt(bsn), hash_bsn(bsn), birth_date, covered(municipality_id, postcode),
         )  # fmt: skip
 
 
@@ -171,18 +181,52 @@ def _date_problem(corporation, reference_date):
     return None
 
 
-def _apply(record, actor, report):
+def _check_coverage(corporation, covenants, report):
+    """A row whose postcode no social team covers, where a case is made or an open case's address moves there,
+    is an error of the row's postcode (``applying.uncovered_rows``): the file is refused, all or nothing."""
+    context = {"corporation": corporation.pk}
+    found, total = applying.uncovered_rows(context, covenants, report.max_errors)
+    for row, postcode, municipality, opens_signal in found:
+        values = {"postcode": display_postcode(postcode), "municipality": municipality}
+        if opens_signal:
+            message = _(
+                "No social team covers postcode %(postcode)s in %(municipality)s, so the signal these arrears "
+                "call for could never be referred. Correct the postcode, or ask the municipality which team "
+                "covers it."
+            )
+        else:
+            message = _(
+                "No social team covers postcode %(postcode)s in %(municipality)s, and this tenancy has an open "
+                "case. Correct the postcode, or ask the municipality which team covers it."
+            )
+        report.errors.append(
+            LedgerError(row=row, column="postcode", value=values["postcode"], message=message % values)
+        )
+    if total > len(found):
+        report.errors.append(
+            LedgerError(
+                row=None,
+                column="",
+                value="",
+                message=ngettext(
+                    "%(count)d more error was omitted.", "%(count)d more errors were omitted.", total - len(found)
+                )
+                % {"count": total - len(found)},
+            )
+        )
+
+
+def _apply(record, actor, report, clock, covenants):
     context = applying.context_for(record, actor)
-    clock = _Clock()
-    staging.index()
-    clock.lap("index")
+    applying.record_household_changes(context)  # before the upsert: it reads the details as they were
+    clock.lap("household_history")
     applying.upsert_tenancies(context)
     clock.lap("tenancies")
     faults.fault_point("applying")
     record.rows_read = applying.record_snapshots(context)
     clock.lap("snapshots")
     record.signals_resolved = applying.resolve_signals(context)
-    record.signals_opened = applying.open_signals(context, _covenants(record.reference_date))
+    record.signals_opened = applying.open_signals(context, covenants)
     breaches = applying.check_current_rent(context)
     missing = applying.open_cases_missing(context)
     clock.lap("rules")

@@ -17,10 +17,11 @@ class MunicipalityResolver:
         for pk, name, code in Municipality.objects.values_list("pk", "name", "cbs_code"):
             self.by_name[name.casefold()] = pk
             self.by_code[code] = pk
-        areas = sorted(ServiceArea.objects.values_list("postcode_from", "postcode_to", "municipality_id"))
-        self.area_starts = [start for start, _end, _m in areas]
+        areas = sorted(ServiceArea.objects.values_list("postcode_from", "postcode_to", "municipality_id", "team_id"))
+        self.area_starts = [start for start, _end, _m, _team in areas]
         self.areas = areas
         self.derived = {}
+        self.coverage = {}
 
     def resolve(self, named, postcode):
         """The municipality's id; raises ``InvalidValue`` with a message for the user."""
@@ -41,7 +42,21 @@ class MunicipalityResolver:
     def _derive(self, postcode):
         found = {
             municipality
-            for start, end, municipality in self.areas[: bisect_right(self.area_starts, postcode)]
+            for start, end, municipality, _team in self.areas[: bisect_right(self.area_starts, postcode)]
             if start <= postcode <= end
         }
         return found.pop() if len(found) == 1 else None
+
+    def covered(self, municipality_id, postcode):
+        """Whether exactly one social team covers ``postcode`` in the municipality: the rule of
+        ``organisations.routing.responsible_team``, answered in memory for each row (``applying.uncovered_rows``
+        then reads only the rows where it is false)."""
+        key = (municipality_id, postcode)
+        if key not in self.coverage:
+            teams = {
+                team
+                for start, end, municipality, team in self.areas[: bisect_right(self.area_starts, postcode)]
+                if municipality == municipality_id and start <= postcode <= end
+            }
+            self.coverage[key] = len(teams) == 1
+        return self.coverage[key]

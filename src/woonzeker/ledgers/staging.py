@@ -32,6 +32,8 @@ COLUMNS = [
     ("bsn", "text", "text"),  # encrypted (woonzeker/crypto.py): the plain BSN never reaches the database
     ("bsn_hash", "text", "text"),
     ("birth_date", "date", "date"),
+    # Whether exactly one social team covers the row's postcode (``municipalities.MunicipalityResolver.covered``).
+    ("covered", "boolean", "bool"),
 ]
 COLUMN_NAMES = [name for name, _pg, _sqlite in COLUMNS]
 BATCH = 5000

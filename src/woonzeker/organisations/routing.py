@@ -14,7 +14,10 @@ from woonzeker.organisations.postcodes import display_postcode, normalise_postco
 
 
 class UncoveredAddress(ValidationError):
-    """No social team serves this address."""
+    """No social team serves this address (or more than one does): an error on the postcode."""
+
+    def __init__(self, message):
+        super().__init__({"postcode": [message]})
 
 
 def responsible_team(municipality, postcode):
