@@ -277,6 +277,8 @@ FLOW_ORDER = (
     "record_current_rent_check",
     "record_milestone",
     "close_care_trajectory",
+    # Not a step of the process but a correction, possible in any open state: offered last.
+    "correct_household",
 )
 
 
