@@ -34,6 +34,8 @@ run: demo
 	@echo ""
 	@echo "Woonzeker runs on http://127.0.0.1:8000 — sign in with a demo login above;"
 	@echo "for the code after the password run \`make code\` in another terminal."
+	@# Static files as production serves them: collected into STATIC_ROOT, compressed, served by whitenoise.
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seal_audit --schedule
 	@# The task worker (the audit chainer) beside the development server; stopped when the server stops.
 	@$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
