@@ -273,6 +273,39 @@ def test_upload_page_imports_and_shows_the_report(client, world, tmp_path, today
     assert Case.objects.filter(tenancy__contract_number="A").exists()
 
 
+@pytest.mark.real_task_worker
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens its connection between tasks
+def test_an_upload_is_queued_and_its_page_follows_the_import_until_the_report(client, world, tmp_path, today):
+    """The upload answers at once: the import waits for the task worker, its page shows the step and the rows
+    and asks again every two seconds (htmx); when the worker has run it, the page shows the report."""
+    from django_tasks_db.models import DBTaskResult
+
+    client.force_login(world.corporation_worker)
+    path = ledger(tmp_path, today, [("A", "700"), ("B", "0")])
+    with path.open("rb") as handle:
+        response = client.post("/aanleveringen/", {"file": handle}, follow=True)
+    page = response.content.decode()
+    assert "Het huurbestand wordt ingelezen." in page
+    assert "Stap 1 van 4: Wacht op de verwerker" in page
+    assert 'hx-trigger="every 2s"' in page
+    assert not Case.objects.exists()
+    record = LedgerImport.objects.get()
+    assert (record.status, DBTaskResult.objects.filter(status="READY").count()) == ("queued", 1)
+
+    # Halfway, as the import tells it on its record.
+    LedgerImport.objects.filter(pk=record.pk).update(status="running", stage="applying", rows_read=2)
+    page = client.get(f"/aanleveringen/{record.pk}/").content.decode()
+    assert "Stap 3 van 4: De regels worden verwerkt" in page
+    assert '<dd data-testid="rows-read">2</dd>' in page
+    LedgerImport.objects.filter(pk=record.pk).update(status="queued", stage="waiting", rows_read=0)
+
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    page = client.get(f"/aanleveringen/{record.pk}/").content.decode()
+    assert "Het huurbestand is ingelezen." in page
+    assert "hx-trigger" not in page  # finished: the page stops asking
+    assert Case.objects.filter(tenancy__contract_number="A").exists()
+
+
 def test_upload_page_shows_problems_by_row_column_and_value_in_dutch(client, world, tmp_path, today):
     client.force_login(world.corporation_worker)
     path = ledger(tmp_path, today, [("A", "tien euro")])
