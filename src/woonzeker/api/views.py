@@ -291,7 +291,16 @@ class LedgerViewSet(viewsets.GenericViewSet):
     @extend_schema(
         request={"multipart/form-data": LedgerUploadSerializer},
         responses={202: LedgerImportSerializer},
-        parameters=[IDEMPOTENCY_KEY],
+        parameters=[
+            IDEMPOTENCY_KEY,
+            OpenApiParameter(
+                "Location",
+                OpenApiTypes.URI,
+                OpenApiParameter.HEADER,
+                response=[202],
+                description="The import's status URL: GET it until status is imported or refused.",
+            ),
+        ],
     )
     @idempotent(replay=_replayed_ledger_import)
     def create(self, request):
