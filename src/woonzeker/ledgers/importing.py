@@ -36,6 +36,7 @@ from woonzeker.ledgers import applying, progress, staging
 from woonzeker.ledgers.models import UNFINISHED, ImportStage, ImportStatus, LedgerImport
 from woonzeker.ledgers.municipalities import MunicipalityResolver
 from woonzeker.ledgers.parsing import InvalidValue, LedgerError, ParseReport, parse_ledger
+from woonzeker.monitoring.tasks import refresh_after_commit
 from woonzeker.notifications.services import current_rent_breach
 from woonzeker.organisations.models import Municipality, Organisation
 
@@ -121,6 +122,7 @@ def import_stored(ledger_import_id):
             _apply(record, actor, report, tell)
         for case in Case.objects.filter(pk__in=record.report["current_rent_breaches"]).select_related("case_director"):
             current_rent_breach(case, f"ledger-{record.pk}")
+        refresh_after_commit()  # the signals it opened and resolved move the monitoring figures
         return record
     except _Refused as refused:
         return _refuse(record, refused.report)
