@@ -41,12 +41,18 @@ run: demo
 	@$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver 127.0.0.1:8000
 
-# The production server, locally: gunicorn with production settings over HTTP on 127.0.0.1:8000.
-# Set SECRET_KEY and DATABASE_URL as in production; SECURE_SSL_REDIRECT=0 because there is no TLS proxy here.
+# The production server, locally: gunicorn with production settings over HTTP on 127.0.0.1:8000, and
+# TASK_WORKERS task workers (manage.py db_worker, each a process of its own; several only on PostgreSQL),
+# stopped with it. Set SECRET_KEY and DATABASE_URL as in production; SECURE_SSL_REDIRECT=0 (no TLS proxy here).
+TASK_WORKERS ?= 1
 serve: install
 	WOONZEKER_PRODUCTION=1 $(PY) manage.py collectstatic --noinput --verbosity 0
 	WOONZEKER_PRODUCTION=1 $(PY) manage.py migrate --noinput
-	WOONZEKER_PRODUCTION=1 $(VENV)/bin/gunicorn --config gunicorn.conf.py
+	WOONZEKER_PRODUCTION=1 $(PY) manage.py seal_audit --schedule
+	@workers=""; for n in $$(seq $(TASK_WORKERS)); do \
+		WOONZEKER_PRODUCTION=1 $(PY) manage.py db_worker & workers="$$workers $$!"; done; \
+		trap 'kill $$workers 2>/dev/null' EXIT INT TERM; \
+		WOONZEKER_PRODUCTION=1 $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 # Back up the database (DATABASE_URL, or the SQLite file) into var/backups/, with a manifest to check a restore.
 backup: install
