@@ -96,6 +96,7 @@ clean:
 # Benchmarks: figures and ratios, printed (tests never assert timings). Needs the local PostgreSQL.
 bench: install
 	PYTHONPATH=src:. $(PY) -m bench.ledger_import
+	PYTHONPATH=src:. $(PY) -m bench.ledger_worker
 	PYTHONPATH=src:. $(PY) -m bench.monitoring_dashboard
 	PYTHONPATH=src:. $(PY) -m bench.work_queue
 	PYTHONPATH=src:. $(PY) -m bench.audit_search

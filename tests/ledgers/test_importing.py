@@ -255,6 +255,18 @@ def test_command_refused_file_exits_with_an_error_and_lists_problems(world, tmp_
     assert "row 2" in capsys.readouterr().out
 
 
+def test_the_command_imports_a_file_longer_than_one_progress_batch(world, tmp_path, today):
+    """More rows than the import tells progress after (5,000): the command, importing inside its own
+    transaction while the rows stream in (COPY on PostgreSQL), imports them all."""
+    from woonzeker.ledgers.progress import EVERY_ROWS
+
+    rows = EVERY_ROWS + 1000
+    path = ledger(tmp_path, today, [(f"P-{n}", "0") for n in range(rows)])
+    call_command("import_ledger", str(path), corporation=world.corporation.code, json=True)
+    record = LedgerImport.objects.get()
+    assert (record.status, record.rows_read, record.stage) == ("imported", rows, "done")
+
+
 def test_command_unknown_corporation(world, tmp_path, today):
     with pytest.raises(CommandError, match="No housing corporation"):
         call_command("import_ledger", str(ledger(tmp_path, today, [("A", "700")])), corporation="nope")

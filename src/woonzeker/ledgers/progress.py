@@ -29,14 +29,17 @@ class Progress:
     def __init__(self, ledger_import_id):
         self.pk = ledger_import_id
         self.side = None
-        # Imported inside a caller's transaction (the command, with its audit entry; a test): nobody sees the
-        # progress before that commits, so it is written in it, on the same connection.
+        # Imported inside a caller's transaction (the command, with its audit entry; a test): nobody could see
+        # the progress before that commits, and the connection may be busy streaming rows (COPY), so none is
+        # written; the import's own last save has the final figures.
         self.inside_callers_transaction = connection.in_atomic_block
 
     def update(self, **fields):
         assert set(fields) <= FIELDS, fields
+        if self.inside_callers_transaction:
+            return
         fields["progress_at"] = timezone.now()
-        if self.inside_callers_transaction or not connection.in_atomic_block:
+        if not connection.in_atomic_block:
             LedgerImport.objects.filter(pk=self.pk).update(**fields)
             self.written += 1
             return
