@@ -26,7 +26,11 @@ def schedule_refresh():
 
 
 def refresh_after_commit():
-    """Queue a refresh once the current transaction commits (at once outside one)."""
+    """Queue a refresh once the current transaction commits (at once outside one); a transaction of many
+    changes (a demo's thousands of events) registers it once."""
+    connection = transaction.get_connection()
+    if any(entry[1] is schedule_refresh for entry in connection.run_on_commit):
+        return
     transaction.on_commit(schedule_refresh)
 
 
