@@ -36,17 +36,25 @@ run: demo
 	@echo ""
 	@echo "Woonzeker runs on http://127.0.0.1:8000 — sign in with a demo login above;"
 	@echo "for the code after the password run \`make code\` in another terminal."
+	@# Static files as production serves them: collected into STATIC_ROOT, compressed, served by whitenoise.
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seal_audit --schedule
 	@# The task worker (the audit chainer) beside the development server; stopped when the server stops.
 	@$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver 127.0.0.1:8000
 
-# The production server, locally: gunicorn with production settings over HTTP on 127.0.0.1:8000.
-# Set SECRET_KEY and DATABASE_URL as in production; SECURE_SSL_REDIRECT=0 because there is no TLS proxy here.
+# The production server, locally: gunicorn with production settings over HTTP on 127.0.0.1:8000, and
+# TASK_WORKERS task workers (manage.py db_worker, each a process of its own; several only on PostgreSQL),
+# stopped with it. Set SECRET_KEY and DATABASE_URL as in production; SECURE_SSL_REDIRECT=0 (no TLS proxy here).
+TASK_WORKERS ?= 1
 serve: install
 	WOONZEKER_PRODUCTION=1 $(PY) manage.py collectstatic --noinput --verbosity 0
 	WOONZEKER_PRODUCTION=1 $(PY) manage.py migrate --noinput
-	WOONZEKER_PRODUCTION=1 $(VENV)/bin/gunicorn --config gunicorn.conf.py
+	WOONZEKER_PRODUCTION=1 $(PY) manage.py seal_audit --schedule
+	@workers=""; for n in $$(seq $(TASK_WORKERS)); do \
+		WOONZEKER_PRODUCTION=1 $(PY) manage.py db_worker & workers="$$workers $$!"; done; \
+		trap 'kill $$workers 2>/dev/null' EXIT INT TERM; \
+		WOONZEKER_PRODUCTION=1 $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 # Back up the database (DATABASE_URL, or the SQLite file) into var/backups/, with a manifest to check a restore.
 backup: install
@@ -90,6 +98,7 @@ clean:
 # Benchmarks: figures and ratios, printed (tests never assert timings). Needs the local PostgreSQL.
 bench: install
 	PYTHONPATH=src:. $(PY) -m bench.ledger_import
+	PYTHONPATH=src:. $(PY) -m bench.ledger_worker
 	PYTHONPATH=src:. $(PY) -m bench.monitoring_dashboard
 	PYTHONPATH=src:. $(PY) -m bench.work_queue
 	PYTHONPATH=src:. $(PY) -m bench.audit_search

@@ -183,3 +183,19 @@ def make_case(world, today):
         return case
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def ledger_imports_run_at_once(request, settings, monkeypatch):
+    """A queued ledger import runs to completion when it is queued (django-tasks' ImmediateBackend, inside
+    the request that queues it), so a test reads its report at once. Tests of the real worker (marked
+    ``real_task_worker``) keep the database backend and run ``db_worker`` themselves."""
+    if request.node.get_closest_marker("real_task_worker"):
+        return
+    from woonzeker.ledgers import tasks
+
+    settings.TASKS = {
+        **settings.TASKS,
+        "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    }
+    monkeypatch.setattr(tasks, "import_ledger_task", tasks.import_ledger_task.using(backend="immediate"))

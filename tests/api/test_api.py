@@ -196,22 +196,27 @@ def test_send_a_ledger(world, tmp_path, settings, today):
     api = client_for(world.corporation_worker)
     with path.open("rb") as handle:
         response = api.post("/api/v1/ledgers/", {"file": handle}, format="multipart")
-    assert response.status_code == 201, response.content
-    assert (response.json()["status"], response.json()["signals_opened"]) == ("imported", 1)
-    assert api.get(f"/api/v1/ledgers/{response.json()['id']}/").json()["rows_read"] == 1
+    # Queued: 202 Accepted and where to follow it (the test runs the queued import at once).
+    assert response.status_code == 202, response.content
+    assert response["Location"] == f"http://testserver/api/v1/ledgers/{response.json()['id']}/"
+    status = api.get(response["Location"]).json()
+    assert (status["status"], status["stage"], status["signals_opened"]) == ("imported", "done", 1)
+    assert (status["rows_read"], status["rows_applied"]) == (1, 1)
     # Reading the report is audited, as on its page.
     assert AuditEntry.objects.filter(action="read", what=f"API ledger import {response.json()['id']} report").exists()
 
 
-def test_a_refused_ledger_is_a_problem_with_every_error(world, tmp_path, settings, today):
+def test_a_refused_ledger_names_every_error_at_its_status_url(world, tmp_path, settings, today):
     settings.MEDIA_ROOT = tmp_path
     path = tmp_path / "ledger.csv"
     header = "peildatum;contractnummer;huurder_naam;straat;huisnummer;postcode;woonplaats;maandhuur;achterstand"
     path.write_text(f"{header}\n{today.isoformat()};L-1;Huurder;Voorstraat;1;3311AB;Dordrecht;650;veel\n")
     with path.open("rb") as handle:
         response = client_for(world.corporation_worker).post("/api/v1/ledgers/", {"file": handle}, format="multipart")
-    assert response.status_code == 400
-    assert response.json()["errors"][0]["row"] == 2
+    assert response.status_code == 202
+    status = client_for(world.corporation_worker).get(response["Location"]).json()
+    assert status["status"] == "refused"
+    assert status["errors"][0]["row"] == 2
 
 
 def test_a_team_cannot_send_a_ledger(world):

@@ -111,7 +111,8 @@ def test_a_retried_ledger_upload_is_imported_once(world, tmp_path, settings, tod
             responses.append(
                 api.post("/api/v1/ledgers/", {"file": handle}, format="multipart", HTTP_IDEMPOTENCY_KEY="ledger-1")
             )
-    assert [r.status_code for r in responses] == [201, 201]
+    assert [r.status_code for r in responses] == [202, 202]
+    assert responses[1]["Location"] == responses[0]["Location"]  # the same import's status URL
     # The same report (as JSON: PostgreSQL keeps the report's timings as jsonb, in its own key order), read
     # again and audited as a read of the report, as on its page.
     assert responses[1].json() == responses[0].json()
@@ -194,10 +195,10 @@ def test_kept_idempotency_keys_hold_no_bsn(world, make_case, tmp_path, today):
     uploader = client_for(world.corporation_worker)
     with ledger.open("rb") as handle:
         refused = uploader.post("/api/v1/ledgers/", {"file": handle}, format="multipart", HTTP_IDEMPOTENCY_KEY="l-1")
-    assert refused.status_code == 400
+    assert (refused.status_code, refused.json()["status"]) == (202, "refused")
     with ledger.open("rb") as handle:
         again = uploader.post("/api/v1/ledgers/", {"file": handle}, format="multipart", HTTP_IDEMPOTENCY_KEY="l-1")
-    assert (again.status_code, again["Idempotent-Replayed"]) == (400, "true")
+    assert (again.status_code, again["Idempotent-Replayed"]) == (202, "true")
     assert again.json() == refused.json()
     assert IdempotentRequest.objects.count() == 2
     rows = stored_idempotency_rows()

@@ -256,6 +256,18 @@ def test_command_refused_file_exits_with_an_error_and_lists_problems(world, tmp_
     assert "row 2" in capsys.readouterr().out
 
 
+def test_the_command_imports_a_file_longer_than_one_progress_batch(world, tmp_path, today):
+    """More rows than the import tells progress after (5,000): the command, importing inside its own
+    transaction while the rows stream in (COPY on PostgreSQL), imports them all."""
+    from woonzeker.ledgers.progress import EVERY_ROWS
+
+    rows = EVERY_ROWS + 1000
+    path = ledger(tmp_path, today, [(f"P-{n}", "0") for n in range(rows)])
+    call_command("import_ledger", str(path), corporation=world.corporation.code, json=True)
+    record = LedgerImport.objects.get()
+    assert (record.status, record.rows_read, record.stage) == ("imported", rows, "done")
+
+
 def test_command_unknown_corporation(world, tmp_path, today):
     with pytest.raises(CommandError, match="No housing corporation"):
         call_command("import_ledger", str(ledger(tmp_path, today, [("A", "700")])), corporation="nope")
@@ -271,6 +283,39 @@ def test_upload_page_imports_and_shows_the_report(client, world, tmp_path, today
         response = client.post("/aanleveringen/", {"file": handle}, follow=True)
     page = response.content.decode()
     assert "Het huurbestand is ingelezen." in page
+    assert Case.objects.filter(tenancy__contract_number="A").exists()
+
+
+@pytest.mark.real_task_worker
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens its connection between tasks
+def test_an_upload_is_queued_and_its_page_follows_the_import_until_the_report(client, world, tmp_path, today):
+    """The upload answers at once: the import waits for the task worker, its page shows the step and the rows
+    and asks again every two seconds (htmx); when the worker has run it, the page shows the report."""
+    from django_tasks_db.models import DBTaskResult
+
+    client.force_login(world.corporation_worker)
+    path = ledger(tmp_path, today, [("A", "700"), ("B", "0")])
+    with path.open("rb") as handle:
+        response = client.post("/aanleveringen/", {"file": handle}, follow=True)
+    page = response.content.decode()
+    assert "Het huurbestand wordt ingelezen." in page
+    assert "Stap 1 van 4: Wacht op de verwerker" in page
+    assert 'hx-trigger="every 2s"' in page
+    assert not Case.objects.exists()
+    record = LedgerImport.objects.get()
+    assert (record.status, DBTaskResult.objects.filter(status="READY").count()) == ("queued", 1)
+
+    # Halfway, as the import tells it on its record.
+    LedgerImport.objects.filter(pk=record.pk).update(status="running", stage="applying", rows_read=2)
+    page = client.get(f"/aanleveringen/{record.pk}/").content.decode()
+    assert "Stap 3 van 4: De regels worden verwerkt" in page
+    assert '<dd data-testid="rows-read">2</dd>' in page
+    LedgerImport.objects.filter(pk=record.pk).update(status="queued", stage="waiting", rows_read=0)
+
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    page = client.get(f"/aanleveringen/{record.pk}/").content.decode()
+    assert "Het huurbestand is ingelezen." in page
+    assert "hx-trigger" not in page  # finished: the page stops asking
     assert Case.objects.filter(tenancy__contract_number="A").exists()
 
 
@@ -414,7 +459,7 @@ def test_a_bsn_in_a_column_without_a_header_is_never_quoted_in_the_report(client
                 response = client_for(world.corporation_worker).post(
                     "/api/v1/ledgers/", {"file": handle}, format="multipart"
                 )
-            assert response.status_code == 400
+            assert (response.status_code, response.json()["status"]) == (202, "refused")
             record = LedgerImport.objects.get(filename=name)
             report = client_for(world.corporation_worker).get(f"/api/v1/ledgers/{record.pk}/")
             assert b"123456782" not in report.content
@@ -433,7 +478,7 @@ def test_a_file_with_450_000_unknown_columns_gives_a_small_report(client, world,
     )
     with path.open("rb") as handle:
         response = client_for(world.corporation_worker).post("/api/v1/ledgers/", {"file": handle}, format="multipart")
-    assert response.status_code == 201
+    assert response.status_code == 202
     result = response.json()
     assert result["unknown_columns"] == ["x"] * 20
     assert result["unknown_columns_omitted"] == 449_980

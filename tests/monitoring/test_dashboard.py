@@ -110,3 +110,33 @@ def test_council_report_download(client, world, few_cases, today):
     assert response.content.startswith(b"%PDF")
     client.force_login(world.corporation_worker)
     assert client.get(f"/monitoring/raadsrapportage-{today.year}.pdf").status_code == 403
+
+
+@pytest.mark.real_task_worker
+@pytest.mark.django_db(transaction=True)  # refreshes are queued when a change commits; the worker reconnects
+def test_changes_queue_one_refresh_and_the_dashboard_says_as_of_when(client, world, make_case):
+    """Three new signals queue one refresh, not three; the task worker runs it, and the dashboard counts
+    them and says when: "Cijfers per <day month year hh:mm>"."""
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from woonzeker.monitoring.models import Refresh
+
+    for i in range(3):
+        make_case(State.SIGNAL, established_days_ago=3, tenant_name=f"Huurder {i}")
+    waiting = DBTaskResult.objects.filter(status="READY", task_path__endswith="refresh_figures_task")
+    assert waiting.count() == 1
+    assert not Refresh.objects.exists()
+
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    refresh = Refresh.objects.get()
+    assert refresh.cases == 3
+    assert waiting.count() == 0
+    client.force_login(world.municipality_user)
+    page = client.get("/monitoring/").content.decode()
+    when = timezone.localtime(refresh.refreshed_at)
+    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober"]
+    months += ["november", "december"]
+    assert f"Cijfers per {when.day} {months[when.month - 1]} {when.year} {when:%H:%M}" in page
+    assert "opnieuw berekend" in page

@@ -211,10 +211,20 @@ class LedgerUploadSerializer(serializers.Serializer):
 
 
 class LedgerImportSerializer(serializers.Serializer):
+    """An import: queued or running (its progress), or finished (imported or refused, with its report)."""
+
     id = serializers.IntegerField()
     corporation = serializers.CharField()
     filename = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=["queued", "running", "imported", "refused"],
+        help_text="queued and running: poll this import's URL; imported or refused: the report is complete.",
+    )
+    stage = serializers.ChoiceField(
+        choices=["waiting", "reading", "applying", "done"], help_text="Where a queued import is."
+    )
+    rows_applied = serializers.IntegerField(help_text="Rows applied so far (rows_read: rows read and checked).")
+    progress_at = serializers.DateTimeField(allow_null=True, help_text="When the import last told its progress.")
     reference_date = serializers.DateField(allow_null=True)
     sha256 = serializers.CharField()
     original_removed_on = serializers.DateField(

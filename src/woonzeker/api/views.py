@@ -1,6 +1,7 @@
 """The API: thin views over the same services, forms and authorization as the pages."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -39,8 +40,8 @@ from woonzeker.cases.forms import MOVE_FORMS, NewSignalForm
 from woonzeker.cases.models import Case
 from woonzeker.cases.selectors import case_in_full, case_number, deadline_filter, with_open_deadline
 from woonzeker.cases.workflow import MOVES
-from woonzeker.ledgers.importing import import_ledger
-from woonzeker.ledgers.models import ImportChannel, ImportStatus
+from woonzeker.ledgers.importing import queue_ledger
+from woonzeker.ledgers.models import ImportChannel
 from woonzeker.ledgers.reports import summary
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -89,14 +90,12 @@ def _case(request, pk, move=None):
     return case
 
 
-def _ledger_answer(record):
-    """The import's report (BSNs masked, as every report), as a 201; a refused import as a 400 problem."""
-    result = summary(record)
-    if record.status == ImportStatus.REFUSED:
-        response = problem(400, f"The ledger was refused; nothing was changed (import {record.pk}).", result["errors"])
-        response.data["import"] = result["id"]
-    else:
-        response = Response(result, status=status.HTTP_201_CREATED)
+def _ledger_answer(request, record):
+    """A queued import: 202 Accepted, its status URL in ``Location``, and its status and progress so far
+    (``GET`` that URL until ``status`` is ``imported`` or ``refused``; then it carries the report)."""
+    record.refresh_from_db()  # as far as it got (a worker may have started it already)
+    location = request.build_absolute_uri(reverse("ledger-detail", args=[record.pk]))
+    response = Response(summary(record), status=status.HTTP_202_ACCEPTED, headers={"Location": location})
     return answered_with(response, record.pk)
 
 
@@ -107,7 +106,7 @@ def _replayed_ledger_import(request, pk, _status_code):
     if record is None:
         raise NotFound
     _audit_report_read(request, record, f"API ledger import {record.pk} report (replayed answer)")
-    return _ledger_answer(record)
+    return _ledger_answer(request, record)
 
 
 def _audit_report_read(request, record, what):
@@ -291,8 +290,17 @@ class LedgerViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request={"multipart/form-data": LedgerUploadSerializer},
-        responses={201: LedgerImportSerializer},
-        parameters=[IDEMPOTENCY_KEY],
+        responses={202: LedgerImportSerializer},
+        parameters=[
+            IDEMPOTENCY_KEY,
+            OpenApiParameter(
+                "Location",
+                OpenApiTypes.URI,
+                OpenApiParameter.HEADER,
+                response=[202],
+                description="The import's status URL: GET it until status is imported or refused.",
+            ),
+        ],
     )
     @idempotent(replay=_replayed_ledger_import)
     def create(self, request):
@@ -300,10 +308,10 @@ class LedgerViewSet(viewsets.GenericViewSet):
         upload = LedgerUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
-        with transaction.atomic():
-            record = import_ledger(request.user, request.user.organisation, file, file.name, ImportChannel.API)
-            audit.record(request.user, AuditAction.CHANGE, f"API ledger import {record.pk}", request=request)
-        return _ledger_answer(record)
+        with transaction.atomic():  # the queued import and its audit entry, together or not at all
+            record = queue_ledger(request.user, request.user.organisation, file, file.name, ImportChannel.API)
+            audit.record(request.user, AuditAction.CHANGE, f"API ledger import {record.pk} (queued)", request=request)
+        return _ledger_answer(request, record)
 
     @extend_schema(responses=LedgerImportSerializer)
     def retrieve(self, request, pk=None):

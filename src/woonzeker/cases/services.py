@@ -103,6 +103,9 @@ def _required_text(value, field_name):
 
 
 def _record_event(case, actor, action, from_state="", to_state="", **details):
+    from woonzeker.monitoring.tasks import refresh_after_commit
+
+    refresh_after_commit()  # every event may move the monitoring figures
     return CaseEvent.objects.create(
         case=case,
         actor=actor,

@@ -293,18 +293,19 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org/dist"),
 ]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", PROJECT_DIR / "staticfiles"))
-# Production serves static files itself (whitenoise), compressed, after collectstatic.
-if PRODUCTION:
-    MIDDLEWARE.insert(
-        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-        "whitenoise.middleware.WhiteNoiseMiddleware",
-    )
-    STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        # Compressed, not renamed: the design tokens package ships a CSS file pointing to an image it lacks,
-        # which a manifest storage refuses.
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-    }
+# Static files are served by the application itself (whitenoise), compressed, from STATIC_ROOT after
+# collectstatic, in every mode: `make run` collects them as `make serve` and production do, so the laptop
+# shows what production shows (decision in docs/decisions.md, "make run is the product").
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Compressed, not renamed: the design tokens package ships a CSS file pointing to an image it lacks,
+    # which a manifest storage refuses.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Original ledger files are personal data: MEDIA_ROOT is never served as a public URL.

@@ -5,6 +5,13 @@ table inside one transaction; any problem rolls everything back and the
 import is kept as *refused* with a report naming every problem by row, column
 and value. A valid file is then applied with a few set-based statements
 (``applying.py``). The original file is kept with the import either way.
+
+From the upload page and the API an import is queued (``queue_ledger``): the file is stored and the import
+recorded as *queued* in the sender's request, and the task worker runs ``import_stored`` on it
+(``ledgers/tasks.py``). The command imports at once (``import_ledger``). Either way the same steps run, and
+the import tells its stage and rows on its record as it goes (``progress.py``), in short transactions of
+their own, so a page can show a bar while the import's own transaction is open. A worker that dies
+mid-import leaves nothing of it but that progress; the import runs again from the stored file.
 """
 
 import hashlib
@@ -27,10 +34,11 @@ from woonzeker.cases.deadlines import referral_deadline
 from woonzeker.cases.models import Case
 from woonzeker.covenants.selectors import covenant_for
 from woonzeker.formatting import long_date
-from woonzeker.ledgers import applying, staging
-from woonzeker.ledgers.models import ImportStatus, LedgerImport
+from woonzeker.ledgers import applying, progress, staging
+from woonzeker.ledgers.models import UNFINISHED, ImportStage, ImportStatus, LedgerImport
 from woonzeker.ledgers.municipalities import MunicipalityResolver
 from woonzeker.ledgers.parsing import InvalidValue, LedgerError, ParseReport, parse_ledger
+from woonzeker.monitoring.tasks import refresh_after_commit
 from woonzeker.notifications.services import current_rent_breach
 from woonzeker.organisations.models import Municipality, Organisation
 from woonzeker.organisations.postcodes import display_postcode
@@ -48,15 +56,30 @@ class _Refused(Exception):
 
 
 def import_ledger(actor, corporation, source, filename, channel):
-    """Import one ledger file of ``corporation``; returns the ``LedgerImport`` (imported or refused).
+    """Import one ledger file of ``corporation`` now; returns the ``LedgerImport`` (imported or refused).
 
     ``actor`` is the user who sends it (None for the command line). Raises
     ``MoveRefused`` when the user may not import for this corporation.
     """
+    return import_stored(_receive(actor, corporation, source, filename, channel).pk)
+
+
+def queue_ledger(actor, corporation, source, filename, channel):
+    """Store the file, record the import as queued and queue it for the task worker; returns the record.
+
+    Call it inside the transaction that audits the upload: the queued task is committed with the record."""
+    from woonzeker.ledgers import tasks  # the task module imports this one
+
+    record = _receive(actor, corporation, source, filename, channel)
+    tasks.import_ledger_task.enqueue(record.pk)
+    return record
+
+
+def _receive(actor, corporation, source, filename, channel):
     check_ledger_import(actor, corporation)
     started_at = timezone.now()
     stored_name, sha256, size = _store_original(source, filename, started_at)
-    record = LedgerImport(
+    return LedgerImport.objects.create(
         corporation=corporation,
         channel=channel,
         filename=filename[:255],
@@ -65,16 +88,33 @@ def import_ledger(actor, corporation, source, filename, channel):
         size=size,
         imported_by=actor,
         started_at=started_at,
+        status=ImportStatus.QUEUED,
+        stage=ImportStage.WAITING,
     )
-    if size > settings.LEDGER_MAX_UPLOAD_BYTES:
+
+
+def import_stored(ledger_import_id):
+    """Run the import of a received file (queued, or left running by a worker that stopped); returns the
+    record. An import already finished is returned as it is: running a task twice imports once."""
+    record = LedgerImport.objects.select_related("corporation", "imported_by").get(pk=ledger_import_id)
+    if record.status not in UNFINISHED:
+        return record
+    corporation, actor = record.corporation, record.imported_by
+    tell = progress.Progress(record.pk)
+    tell.update(status=ImportStatus.RUNNING, stage=ImportStage.READING, rows_read=0, rows_applied=0)
+    if record.size > settings.LEDGER_MAX_UPLOAD_BYTES:
         return _refuse(record, _file_error(_("The file is larger than %(limit)d MB.") % {"limit": _mb()}))
-    earlier = LedgerImport.objects.filter(corporation=corporation, sha256=sha256, status=ImportStatus.IMPORTED).first()
+    earlier = LedgerImport.objects.filter(
+        corporation=corporation, sha256=record.sha256, status=ImportStatus.IMPORTED
+    ).first()
     if earlier:
         return _refuse(record, _file_error(_already_imported(earlier)))
     try:
         with transaction.atomic():
             Organisation.objects.select_for_update().get(pk=corporation.pk)  # one import per corporation at a time
-            report = _stage(corporation, stored_name, filename)
+            if LedgerImport.objects.filter(pk=record.pk, status__in=UNFINISHED).count() == 0:
+                return LedgerImport.objects.get(pk=record.pk)  # another worker finished it while we waited
+            report = _stage(corporation, record.original.name, record.filename, tell)
             if not report.is_valid:
                 raise _Refused(report)
             clock = _Clock()
@@ -85,15 +125,20 @@ def import_ledger(actor, corporation, source, filename, channel):
             clock.lap("coverage")
             if report.errors:
                 raise _Refused(report)
+            tell.update(stage=ImportStage.APPLYING, rows_read=report.rows_read)
+            # The record is saved once, at the end of applying: an update of its row now would hold a lock
+            # that the progress, told on a connection of its own, would wait for.
             record.reference_date = report.reference_date
             record.status = ImportStatus.IMPORTED
-            record.save()
-            _apply(record, actor, report, clock, covenants)
+            _apply(record, actor, report, clock, covenants, tell)
         for case in Case.objects.filter(pk__in=record.report["current_rent_breaches"]).select_related("case_director"):
             current_rent_breach(case, f"ledger-{record.pk}")
+        refresh_after_commit()  # the signals it opened and resolved move the monitoring figures
         return record
     except _Refused as refused:
         return _refuse(record, refused.report)
+    finally:
+        tell.close()
 
 
 def _store_original(source, filename, started_at):
@@ -112,7 +157,7 @@ def _store_original(source, filename, started_at):
     return stored_name, digest.hexdigest(), size
 
 
-def _stage(corporation, stored_name, filename):
+def _stage(corporation, stored_name, filename, tell):
     """Parse the stored file straight into the staging table; return the report (complete unless refused)."""
     report = ParseReport()
     resolver = MunicipalityResolver()
@@ -129,11 +174,11 @@ def _stage(corporation, stored_name, filename):
                 )
                 rows.close()  # a file-level refusal: the other rows do not matter
                 return report
-        staging.write(_records(chain([first] if first else [], rows), report, resolver))
+        staging.write(_records(chain([first] if first else [], rows), report, resolver, tell))
     return report
 
 
-def _records(rows, report, resolver):
+def _records(rows, report, resolver, tell):
     """Staging tuples for the valid rows; the municipality of each row is resolved on the way (in memory),
     and its BSN encrypted and hashed, so that only ciphertext and hash reach the database."""
     encrypt, hash_bsn = crypto.encrypter(), crypto.hasher()
@@ -144,6 +189,8 @@ def _records(rows, report, resolver):
          rent, arrears, arrangement, phone, email, bsn, birth_date) = row  # fmt: skip
         if die_halfway and number == 1000:
             faults.fault_point("staging")
+        if number % progress.EVERY_ROWS == 0:
+            tell.update(rows_read=number)
         try:
             municipality_id = resolve(municipality, postcode)
         except InvalidValue as invalid:
@@ -216,7 +263,7 @@ def _check_coverage(corporation, covenants, report):
         )
 
 
-def _apply(record, actor, report, clock, covenants):
+def _apply(record, actor, report, clock, covenants, tell):
     context = applying.context_for(record, actor)
     applying.record_household_changes(context)  # before the upsert: it reads the details as they were
     clock.lap("household_history")
@@ -225,6 +272,7 @@ def _apply(record, actor, report, clock, covenants):
     faults.fault_point("applying")
     record.rows_read = applying.record_snapshots(context)
     clock.lap("snapshots")
+    tell.update(rows_applied=record.rows_read)
     record.signals_resolved = applying.resolve_signals(context)
     record.signals_opened = applying.open_signals(context, covenants)
     breaches = applying.check_current_rent(context)
@@ -234,6 +282,7 @@ def _apply(record, actor, report, clock, covenants):
     record.current_rent_breaches = len(breaches)
     record.tenancies_missing = len(missing)
     record.finished_at = timezone.now()
+    record.stage, record.rows_applied = ImportStage.DONE, record.rows_read
     record.report = {
         **_report_base(report),
         "current_rent_breaches": breaches[:MISSING_LISTED],
@@ -275,7 +324,7 @@ def _covenants(reference_date):
 
 
 def _refuse(record, report):
-    record.status = ImportStatus.REFUSED
+    record.status, record.stage = ImportStatus.REFUSED, ImportStage.DONE
     record.reference_date = report.reference_date
     record.finished_at = timezone.now()
     record.rows_read = report.rows_read

@@ -7,8 +7,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
     IMPORTED = "imported", _("Imported")
     REFUSED = "refused", _("Refused")
+
+
+#: An import not yet finished: the task worker has it waiting or at work.
+UNFINISHED = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+
+class ImportStage(models.TextChoices):
+    """Where a running import is, for its progress bar."""
+
+    WAITING = "waiting", _("Waiting for the worker")
+    READING = "reading", _("Reading and checking the rows")
+    APPLYING = "applying", _("Applying the rows")
+    DONE = "done", _("Done")
 
 
 class ImportChannel(models.TextChoices):
@@ -53,6 +68,10 @@ class LedgerImport(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    # Progress of a queued import, written by the import in short transactions of their own (a page polls it).
+    stage = models.CharField(_("stage"), max_length=20, choices=ImportStage.choices, default=ImportStage.DONE)
+    rows_applied = models.PositiveIntegerField(_("rows applied"), default=0)
+    progress_at = models.DateTimeField(_("progress last told at"), null=True, blank=True)
     signals_opened = models.PositiveIntegerField(_("signals opened"), default=0)
     signals_resolved = models.PositiveIntegerField(_("signals resolved"), default=0)
     current_rent_breaches = models.PositiveIntegerField(_("current-rent breaches"), default=0)

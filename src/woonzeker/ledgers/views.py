@@ -1,4 +1,7 @@
-"""Uploading a ledger and reading its report: thin pages over ``importing.import_ledger``."""
+"""Uploading a ledger and reading its report: thin pages over ``importing.queue_ledger``.
+
+The upload queues the import (the task worker runs it) and shows its page, which polls its progress
+(htmx, every two seconds) until the report is there."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,8 +12,8 @@ from woonzeker.accounts.authorization import ledger_import_refusal, visible_ledg
 from woonzeker.audit import services as audit
 from woonzeker.audit.models import AuditAction
 from woonzeker.ledgers.forms import LedgerUploadForm
-from woonzeker.ledgers.importing import import_ledger
-from woonzeker.ledgers.models import ImportChannel
+from woonzeker.ledgers.importing import queue_ledger
+from woonzeker.ledgers.models import UNFINISHED, ImportChannel, ImportStage
 from woonzeker.ledgers.reports import summary
 
 
@@ -23,11 +26,9 @@ def ledger_imports(request):
     form = LedgerUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        with transaction.atomic():  # the import and its audit entry, together or not at all
-            record = import_ledger(user, user.organisation, upload, upload.name, ImportChannel.UPLOAD)
-            audit.record(
-                user, AuditAction.CHANGE, f"ledger import {record.pk} ({record.get_status_display()})", request=request
-            )
+        with transaction.atomic():  # the queued import and its audit entry, together or not at all
+            record = queue_ledger(user, user.organisation, upload, upload.name, ImportChannel.UPLOAD)
+            audit.record(user, AuditAction.CHANGE, f"ledger import {record.pk} (queued)", request=request)
         return redirect("ledgers:detail", pk=record.pk)
     imports = visible_ledger_imports(user).select_related("imported_by")[:50]
     return render(request, "ledgers/ledger_imports.html", {"form": form, "imports": imports})
@@ -37,6 +38,14 @@ def ledger_imports(request):
 def ledger_import_detail(request, pk):
     record = get_object_or_404(visible_ledger_imports(request.user).select_related("corporation"), pk=pk)
     result = summary(record)
-    listed = [m["case"] for m in result["missing"]] + result["current_rent_breach_cases"]
-    audit.record(request.user, AuditAction.READ, f"ledger import {record.pk} report", cases=listed, request=request)
-    return render(request, "ledgers/ledger_import_detail.html", {"record": record, "result": result})
+    unfinished = record.status in UNFINISHED
+    if not unfinished:  # a running import has no report yet: its progress names no case
+        listed = [m["case"] for m in result["missing"]] + result["current_rent_breach_cases"]
+        audit.record(request.user, AuditAction.READ, f"ledger import {record.pk} report", cases=listed, request=request)
+    context = {"record": record, "result": result, "unfinished": unfinished, "stages": STAGES}
+    context["stage_number"] = STAGES.index(record.stage) + 1 if record.stage in STAGES else len(STAGES)
+    return render(request, "ledgers/ledger_import_detail.html", context)
+
+
+#: The stages of an import in order, for its progress bar.
+STAGES = [ImportStage.WAITING, ImportStage.READING, ImportStage.APPLYING, ImportStage.DONE]
