@@ -72,7 +72,10 @@ DETAILS = {
 def describe_details(details):
     """``details`` as one line of labelled values; a key no service writes any more is shown as stored."""
     parts = []
-    for key, value in (details or {}).items():
+    details = details or {}
+    # In the table's order, then anything else by name: the stored order is the database's (jsonb sorts keys).
+    keys = [key for key in DETAILS if key in details] + sorted(key for key in details if key not in DETAILS)
+    for key, value in ((key, details[key]) for key in keys):
         label, shown = DETAILS.get(key, (key.replace("_", " "), str))
         if value is None or value == "" or value == []:
             continue

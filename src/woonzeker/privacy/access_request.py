@@ -23,7 +23,7 @@ from woonzeker.cases.models import Analysis, Case, CaseEvent, InvolvementNote, P
 from woonzeker.notifications.models import Notification
 from woonzeker.privacy.audit_search import about_cases
 
-SKIPPED = {"version", "hash", "previous_hash", "case_ids_text"}
+SKIPPED = {"version", "hash", "previous_hash", "case_ids_text", "position"}
 #: Labels for fields whose model gives none of its own.
 FIELD_LABELS = {
     "id": gettext_lazy("number"),
