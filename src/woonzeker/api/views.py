@@ -64,8 +64,8 @@ def _case_answer(request, pk, status_code=status.HTTP_200_OK):
     """Case ``pk`` in full as the caller may read it now (404 if they may not see it): the answer of a move and
     of a new signal, and of their replays."""
     case = _case(request, pk)
-    user = request.user
-    return answered_with(Response(case_detail(case, user, timezone.localdate()), status=status_code), case.pk)
+    data = case_detail(case, request.user, timezone.localdate())
+    return answered_with(Response(data, status=status_code), case.pk)
 
 
 def _replayed_case(request, pk, status_code):
