@@ -171,6 +171,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         {"server_side_binding": True, "prepare_threshold": None if _prepare == "off" else int(_prepare)}
     )
 else:
+    # SQLite (`make run`): the task worker writes beside the server. Write-ahead logging lets pages read while
+    # the worker writes; a transaction takes the write lock when it begins and waits for it up to 20 s, instead
+    # of failing at once with "database is locked" when it upgrades a read lock (decision 118).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
     # SQLite keeps the key columns of the work queue's covering indexes and leaves their INCLUDE out, as
     # intended (cases.Case.Meta.indexes): no warning on every migrate of the development database.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
