@@ -18,9 +18,9 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
+from woonzeker.cases.history import household_changes
 from woonzeker.crypto import mask
 from woonzeker.organisations.models import OrganisationKind as Kind
-from woonzeker.organisations.postcodes import display_postcode
 
 # What a cell of the table says.
 YES = "yes"
@@ -417,23 +417,8 @@ def _event_view(event):
         actor=_text(event.actor),
         action_label=str(event.action_label),
         to_state_label=str(event.to_state_label) if event.to_state and event.to_state != event.from_state else "",
-        changes=_household_changes(event) if event.action == "correct_household" else (),
+        changes=household_changes(event.details) if event.action == "correct_household" else (),
     )
-
-
-def _household_changes(event):
-    """The fields a correction changed, each as (label, from, to); a field shown nowhere (the e-mail address)
-    keeps its values out of the history (``cases.services.correct_household`` stores none for it)."""
-    from woonzeker.tenancies.models import Tenancy
-
-    shown = []
-    for change in (event.details or {}).get("changes", []):
-        model_field = Tenancy._meta.get_field(change["field"])
-        values = ("", "") if change["field"] == "email" else (change.get("from", ""), change.get("to", ""))
-        if change["field"] == "postcode":
-            values = tuple(display_postcode(value) for value in values)
-        shown.append((str(model_field.verbose_name), *values))
-    return tuple(shown)
 
 
 # --- A row of a list (the API's case list) ---------------------------------------------------

@@ -41,6 +41,33 @@ def _numbers(values):
     return ", ".join(str(value) for value in values)
 
 
+def household_changes(details):
+    """The fields a household correction changed (``cases.services.correct_household``, a ledger's
+    ``record_household_changes``), each as (label, from, to), as the case's history and the access report show
+    them. The e-mail address is shown nowhere, so its values stay out (none are stored for it)."""
+    from woonzeker.organisations.postcodes import display_postcode
+    from woonzeker.tenancies.models import Tenancy
+
+    shown = []
+    for change in (details or {}).get("changes", []):
+        label = str(Tenancy._meta.get_field(change["field"]).verbose_name)
+        values = ("", "") if change["field"] == "email" else (change.get("from", ""), change.get("to", ""))
+        if change["field"] == "postcode":
+            values = tuple(display_postcode(value) for value in values)
+        shown.append((label, *values))
+    return tuple(shown)
+
+
+def _changes(changes):
+    """ "Telefoon: — → 0612345678, E-mailadres: gewijzigd" """
+    return ", ".join(
+        f"{capfirst(label)}: {old or '—'} → {new or '—'}"
+        if old or new
+        else _("%(field)s: changed") % {"field": capfirst(label)}
+        for label, old, new in household_changes({"changes": changes})
+    )
+
+
 #: Each key a service writes into ``details``: its label and how its value reads.
 DETAILS = {
     "arrears": (gettext_lazy("arrears"), format_euro),
@@ -66,6 +93,7 @@ DETAILS = {
     "check": (gettext_lazy("check number"), str),
     "kind": (gettext_lazy("milestone"), _choice(MilestoneKind)),
     "ledger_import": (gettext_lazy("from rent ledger number"), str),
+    "changes": (gettext_lazy("changed"), _changes),
 }
 
 

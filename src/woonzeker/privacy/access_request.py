@@ -23,6 +23,8 @@ from woonzeker.cases.models import Analysis, Case, CaseEvent, InvolvementNote, P
 from woonzeker.notifications.models import Notification
 from woonzeker.privacy.audit_search import about_cases
 
+#: A stored value the JSON download carries and the page leaves out (it means nothing to a person).
+OMITTED = object()
 SKIPPED = {"version", "hash", "previous_hash", "case_ids_text", "position"}
 #: Labels for fields whose model gives none of its own.
 FIELD_LABELS = {
@@ -100,8 +102,7 @@ def _shown(obj, model_field, value):
         if name == "role":
             return obj.role_shown
     if isinstance(obj, Notification) and name == "key":
-        kind, _sep, rest = value.partition(":")
-        return f"{obj.get_kind_display()}: {rest.replace(':', ', ')}" if kind == obj.kind else value
+        return OMITTED  # the code that keeps a notification from being sent twice: its kind and message say it
     if isinstance(model_field, models.DecimalField) and model_field.decimal_places == 2:
         return format_euro(value)
     if isinstance(value, list):
@@ -127,6 +128,7 @@ def _record(obj, title=""):
     ]
     items = [(f.name, str(_label(f)), _value(obj, f)) for f in fields]
     shown = [(label, _shown(obj, f, value)) for f, (_name, label, value) in zip(fields, items, strict=True)]
+    shown = [(label, text) for label, text in shown if text is not OMITTED]
     return Record(title or f"{obj._meta.verbose_name} {obj.pk}", items, shown)
 
 
