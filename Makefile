@@ -32,16 +32,19 @@ demo: migrate
 code: install
 	@$(PY) manage.py demo_code
 
+# Where `make run` listens; e-mails link to cases there (SITE_URL), unless SITE_URL says otherwise.
+RUN_ADDRESS ?= 127.0.0.1:8000
+run: export SITE_URL ?= http://$(RUN_ADDRESS)
 run: demo
 	@echo ""
-	@echo "Woonzeker runs on http://127.0.0.1:8000 — sign in with a demo login above;"
+	@echo "Woonzeker runs on http://$(RUN_ADDRESS) — sign in with a demo login above;"
 	@echo "for the code after the password run \`make code\` in another terminal."
 	@# Static files as production serves them: collected into STATIC_ROOT, compressed, served by whitenoise.
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seal_audit --schedule
 	@# The task worker (the audit chainer) beside the development server; stopped when the server stops.
 	@$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-		$(PY) manage.py runserver 127.0.0.1:8000
+		$(PY) manage.py runserver $(RUN_ADDRESS)
 
 # The production server, locally: gunicorn with production settings over HTTP on 127.0.0.1:8000, and
 # TASK_WORKERS task workers (manage.py db_worker, each a process of its own; several only on PostgreSQL),

@@ -7,6 +7,8 @@ Playwright never downloads a browser. Screenshots go to test-artefacts/
 
 import os
 import shutil
+import signal
+import subprocess
 import threading
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import sync_playwright
 
+from tests.faults.processes import free_port
 from woonzeker.accounts.authorization import requires_second_factor
 
 # Playwright's sync API runs an event loop in this thread; the test's own database work is synchronous.
@@ -28,6 +31,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 PASSWORD = "correct-horse-battery"
 TOTP_KEY = b"e2e-authenticator-key".hex()  # the test users' authenticator app
+PHONE = {"width": 390, "height": 844}  # a phone, in CSS pixels
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -159,3 +163,79 @@ def check_accessibility(page):
 def screenshot(page, name):
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
+
+
+def fits_the_screen(page, name):
+    page.evaluate("window.scrollTo(0, 0)")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                         && !e.closest('.wz-table-scroll, [hidden], details:not([open])'))
+            .slice(0, 5).map(e => e.tagName + '.' + e.className)"""
+    )
+    assert width <= PHONE["width"], f"{page.url} is {width} px wide at 390 px: {wide}"
+    screenshot(page, f"phone-{name}")
+
+
+class MakeRun:
+    """`make run` in a process group of its own: migrations, the demo, collected static files, the task worker
+    and the development server, on a SQLite database, media and seals in a folder of the test's own."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = folder / "make-run.log"
+        env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+        # A newcomer's machine: none of the suite's or CI's settings (CI's DATABASE_URL names PostgreSQL).
+        for key in ("DATABASE_URL", "DEBUG", "WOONZEKER_PRODUCTION", "SITE_URL", "EMAIL_BACKEND", "SECRET_KEY"):
+            env.pop(key, None)
+        env.update(WOONZEKER_VAR_DIR=str(folder / "var"), STATIC_ROOT=str(folder / "static"))
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(
+            ["make", "--no-print-directory", "run", f"RUN_ADDRESS=127.0.0.1:{self.port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def log(self):
+        """Everything `make run` printed so far: the demo logins, and the e-mails (Django's console backend)."""
+        return self.log_path.read_text(errors="replace")
+
+    def answers(self):
+        import urllib.error
+        import urllib.request
+
+        if self.process.poll() is not None:
+            raise AssertionError(f"`make run` stopped ({self.process.returncode}):\n{self.log()[-3000:]}")
+        try:
+            with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:  # noqa: S310 (loopback)
+                return response.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def stop(self):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def make_run(tmp_path_factory):
+    """The product as `make run` starts it (the Makefile's own target, on a free port)."""
+    from tests.faults.processes import wait_until
+
+    server = MakeRun(tmp_path_factory.mktemp("make-run"))
+    try:
+        wait_until(server.answers, 240, "`make run` answering /healthz")
+        yield server
+    finally:
+        server.stop()

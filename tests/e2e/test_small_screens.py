@@ -3,12 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import check_accessibility, login, screenshot
+from tests.e2e.conftest import PHONE, check_accessibility, fits_the_screen, login
 from woonzeker.cases.constants import State
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 390, "height": 844}
 
 PAGES = {
     "corporation_worker": ["/", "/signalen/nieuw/", "/aanleveringen/", "/dossiers/{case}/", "/meldingen/"],
@@ -19,19 +17,6 @@ PAGES = {
     "privacy_officer": ["/privacy/", "/privacy/?persoon=Smalle", "/privacy/inzage/{tenancy}/"],
     "functional_admin": ["/beheer/", "/beheer/accounts/user/"],
 }
-
-
-def fits_the_screen(page, name):
-    page.evaluate("window.scrollTo(0, 0)")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    wide = page.evaluate(
-        """() => [...document.querySelectorAll('body *')]
-            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
-                         && !e.closest('.wz-table-scroll, [hidden], details:not([open])'))
-            .slice(0, 5).map(e => e.tagName + '.' + e.className)"""
-    )
-    assert width <= PHONE["width"], f"{page.url} is {width} px wide at 390 px: {wide}"
-    screenshot(page, f"phone-{name}")
 
 
 def test_signed_out_pages_fit_a_phone(page):
