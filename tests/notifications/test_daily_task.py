@@ -91,6 +91,29 @@ def test_scheduling_twice_queues_one_run_at_the_next_run_time():
     assert timezone.localtime(waiting.run_after).time() == time(6, 15)
 
 
+@pytest.mark.django_db
+def test_schedule_tasks_queues_the_chainer_and_the_daily_run_once(capsys):
+    from django_tasks_db.models import DBTaskResult
+
+    call_command("schedule_tasks")
+    first = capsys.readouterr().out
+    assert "The audit chainer is queued." in first
+    run = timezone.localtime(next_daily_run())
+    assert f"The daily run is queued for {run:%Y-%m-%d} 06:15 ({run:%Z})." in first
+    call_command("schedule_tasks")
+    again = capsys.readouterr().out
+    assert "The audit chainer was already queued." in again
+    assert f"The daily run was already queued, for {run:%Y-%m-%d} 06:15" in again
+    waiting = DBTaskResult.objects.filter(status="READY")
+    assert sorted(result.task_path.rsplit(".", 1)[1] for result in waiting) == ["run_daily_task", "seal_trail_task"]
+
+
+@pytest.mark.django_db
+def test_seal_audit_schedule_still_queues_the_chainer(capsys):
+    call_command("seal_audit", "--schedule")
+    assert "The audit chainer is queued." in capsys.readouterr().out
+
+
 @pytest.mark.django_db(transaction=True)  # the worker closes and reopens its connection between tasks
 def test_the_worker_does_the_daily_run_at_its_time_and_queues_the_next_for_the_following_day(
     settings, make_case, world, today
