@@ -41,8 +41,9 @@ run: demo
 	@echo "for the code after the password run \`make code\` in another terminal."
 	@# Static files as production serves them: collected into STATIC_ROOT, compressed, served by whitenoise.
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py seal_audit --schedule
-	@# The task worker (the audit chainer) beside the development server; stopped when the server stops.
+	@# The recurring tasks (the audit chainer, the daily run at DAILY_RUN_AT), queued unless already waiting.
+	$(PY) manage.py schedule_tasks
+	@# The task worker (imports, the recurring tasks) beside the development server; stopped when the server stops.
 	@$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver $(RUN_ADDRESS)
 
@@ -53,7 +54,7 @@ TASK_WORKERS ?= 1
 serve: install
 	WOONZEKER_PRODUCTION=1 $(PY) manage.py collectstatic --noinput --verbosity 0
 	WOONZEKER_PRODUCTION=1 $(PY) manage.py migrate --noinput
-	WOONZEKER_PRODUCTION=1 $(PY) manage.py seal_audit --schedule
+	WOONZEKER_PRODUCTION=1 $(PY) manage.py schedule_tasks
 	@workers=""; for n in $$(seq $(TASK_WORKERS)); do \
 		WOONZEKER_PRODUCTION=1 $(PY) manage.py db_worker & workers="$$workers $$!"; done; \
 		trap 'kill $$workers 2>/dev/null' EXIT INT TERM; \

@@ -2,8 +2,8 @@
 
 ``seal_trail_task`` chains and seals, then queues itself again ``AUDIT_SEAL_INTERVAL`` seconds later, unless
 another is already waiting: one pass at a time keeps going for as long as a worker runs. ``schedule()``
-(``manage.py seal_audit --schedule``, ``make run``, and ``run_daily`` in case it stopped) starts it, and is
-safe to call again.
+(``manage.py schedule_tasks`` or ``seal_audit --schedule``, ``make run``, ``make serve``, and ``run_daily`` in
+case it stopped) starts it, and is safe to call again.
 """
 
 from datetime import timedelta

@@ -10,8 +10,9 @@ in production, where a system check refuses to start without them).
 
 import base64
 import os
+import re
 import secrets
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -33,6 +34,17 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_time_of_day(name, default):
+    """A time of day written HH:MM on the 24-hour clock (``06:15``); anything else stops the start, naming it."""
+    value = os.environ.get(name, default).strip()
+    match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", value)
+    if match is None:
+        raise ImproperlyConfigured(
+            f"{name} must be a time of day as HH:MM on the 24-hour clock, such as 06:15; it is {value!r}."
+        )
+    return time(int(match[1]), int(match[2]))
 
 
 def _development_secret(name, make):
@@ -415,6 +427,9 @@ SPECTACULAR_SETTINGS = {
 # deadline after this many more working days.
 NOTIFY_DUE_WITHIN_WORKING_DAYS = int(os.environ.get("NOTIFY_DUE_WITHIN_WORKING_DAYS", "3"))
 ESCALATION_GRACE_WORKING_DAYS = int(os.environ.get("ESCALATION_GRACE_WORKING_DAYS", "2"))
+# When the task worker does the daily run (notifications.tasks.run_daily_task): a time of day on the local
+# clock (TIME_ZONE, Europe/Amsterdam), the same wall-clock time in summer and in winter.
+DAILY_RUN_AT = env_time_of_day("DAILY_RUN_AT", "06:15")
 
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {

@@ -11,7 +11,7 @@ class Command(BaseCommand):
             "--schedule",
             action="store_true",
             help="Instead, queue the recurring task that does this every AUDIT_SEAL_INTERVAL seconds "
-            "(run by manage.py db_worker); safe to repeat.",
+            "(run by manage.py db_worker); safe to repeat. manage.py schedule_tasks queues it too.",
         )
 
     def handle(self, *args, schedule=False, **options):

@@ -8,7 +8,8 @@ from woonzeker.notifications.daily import run_daily
 class Command(BaseCommand):
     help = (
         "Everything time-driven, once a day (deadlines, escalations, digests, retention, monitoring). "
-        "Safe to run twice."
+        "Safe to run twice. The task worker does this every day at DAILY_RUN_AT (manage.py schedule_tasks); "
+        "this command is for by hand, or cron where no worker runs."
     )
 
     def add_arguments(self, parser):
