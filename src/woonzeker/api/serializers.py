@@ -30,11 +30,10 @@ class RelatedCode(serializers.Field):
         return value
 
 
+# Built by ``next_step_answer`` from ``cases.selectors.next_steps``, the work queue's own function.
 class NextStepSerializer(serializers.Serializer):
     """What is due next on an open case, by whom and by when, as the work queue shows it to the caller's
     organisation: derived only from what the caller may read (no date it may not read)."""
-
-    # Built by ``next_step_answer`` from ``cases.selectors.next_steps``, the work queue's own function.
 
     name = serializers.ChoiceField(choices=NEXT_STEP_NAMES)
     label = serializers.CharField(help_text="The step in words, in the answer's language.")
