@@ -49,7 +49,8 @@ run: demo
 
 # The production server, locally: gunicorn with production settings over HTTP on 127.0.0.1:8000, and
 # TASK_WORKERS task workers (manage.py db_worker, each a process of its own; several only on PostgreSQL),
-# stopped with it. Set SECRET_KEY and DATABASE_URL as in production; SECURE_SSL_REDIRECT=0 (no TLS proxy here).
+# stopped with it. Set SECRET_KEY, DATABASE_URL and SITE_URL (https://) as in production; SECURE_SSL_REDIRECT=0
+# (no TLS proxy here).
 TASK_WORKERS ?= 1
 serve: install
 	WOONZEKER_PRODUCTION=1 $(PY) manage.py collectstatic --noinput --verbosity 0

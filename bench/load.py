@@ -154,6 +154,7 @@ def server_environment(port=PORT):
         **os.environ,
         "WOONZEKER_PRODUCTION": "1",
         "SECRET_KEY": os.environ.get("SECRET_KEY", "load-benchmark-only-" + "x" * 40),
+        "SITE_URL": os.environ.get("SITE_URL", "https://woonzeker.example.nl"),
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": DATABASE_URL,
         "BIND": f"127.0.0.1:{port}",

@@ -232,3 +232,33 @@ def test_monitoring_dashboard_does_not_grow_with_cases(client, world, open_cases
         return queries(client, f"{reverse('monitoring:dashboard')}?periode={timezone.localdate().year}", expect_rows=[])
 
     assert_constant(count_for)
+
+
+@pytest.mark.parametrize("party", ["corporation_worker", "team_worker", "health_service_worker"])
+def test_api_case_list_with_the_next_steps_of_care_trajectories(world, make_case, today, party):
+    """The list's next steps read the page's trajectories' checks and arrangements in a few queries, not per row."""
+    from decimal import Decimal
+
+    from rest_framework.test import APIClient
+
+    from tests.factories import give_consent
+    from woonzeker.cases import services
+
+    _token, key = ApiToken.issue(user=getattr(world, party), name="count", scopes=[Scope.CASES_READ])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    made = []
+
+    def count_for(n):
+        while len(made) < n:
+            case = make_case(State.CARE_TRAJECTORY, tenant_name=f"Huurder Traject {len(made) + 1:02d}")
+            services.record_current_rent_check(world.corporation_worker, case, checked_on=today, paid=True)
+            services.record_payment_arrangement(
+                world.team_worker, case, agreed_on=today, monthly_amount=Decimal("50"), total_amount=Decimal("700")
+            )
+            give_consent(world.team_worker, case)
+            services.request_involvement(world.team_worker, case, organisation=world.health_service)
+            made.append(case)
+        return queries(api, "/api/v1/cases/", expect_rows=[f"Traject {i + 1:02d}" for i in range(n)])
+
+    assert_constant(count_for)

@@ -17,9 +17,9 @@ SECRET_AND_DATABASE = (
 )
 
 
-def _settings(env, tmp_path, code=SECRET_AND_DATABASE):
+def _settings(env, tmp_path, code=SECRET_AND_DATABASE, base=os.environ):
     """Run ``code`` against the settings made from ``env`` alone (none of this shell's own)."""
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL", "CACHE_URL"}}
+    environment = {k: v for k, v in base.items() if k not in {"SECRET_KEY", "DATABASE_URL", "CACHE_URL"}}
     environment.update({"PYTHONPATH": str(ROOT / "src"), "WOONZEKER_VAR_DIR": str(tmp_path), **env})
     return subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, cwd=ROOT)
 
@@ -37,6 +37,36 @@ def test_production_refuses_to_start_without_a_secret(tmp_path):
     result = _settings({"WOONZEKER_PRODUCTION": "1"}, tmp_path)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "site_url",
+    [None, "", "http://woonzeker.example.nl", "woonzeker.example.nl", "https://", "https://woonzeker.example.nl/?x=1"],
+    ids=["not-set", "empty", "http", "no-scheme", "no-host", "with-a-query"],
+)
+def test_production_refuses_to_start_without_an_https_site_url(tmp_path, site_url):
+    """E-mails link to cases under SITE_URL: production names it, over HTTPS, and never falls back to the laptop's."""
+    env = {"WOONZEKER_PRODUCTION": "1", "SECRET_KEY": "x" * 50}
+    if site_url is not None:
+        env["SITE_URL"] = site_url
+    environment = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
+    result = _settings(env, tmp_path, "from woonzeker.conf import settings", base=environment)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SITE_URL must be set in production to the https:// address" in result.stderr
+
+
+@pytest.mark.parametrize("site_url", ["https://woonzeker.example.nl", "https://woonzeker.example.nl:8443/wz/"])
+def test_production_takes_an_https_site_url(tmp_path, site_url):
+    env = {"WOONZEKER_PRODUCTION": "1", "SECRET_KEY": "x" * 50, "SITE_URL": site_url}
+    result = _settings(env, tmp_path, "from woonzeker.conf import settings as s; print(s.SITE_URL)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == site_url
+
+
+def test_development_links_to_the_laptop_without_a_site_url(tmp_path):
+    environment = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "WOONZEKER_PRODUCTION"}}
+    result = _settings({}, tmp_path, "from woonzeker.conf import settings as s; print(s.SITE_URL)", base=environment)
+    assert result.stdout.strip() == "http://127.0.0.1:8000", result.stderr
 
 
 def test_a_shared_cache_from_cache_url(tmp_path):
@@ -82,6 +112,7 @@ def _production_check(tmp_path, **env):
             "WOONZEKER_PRODUCTION": "1",
             "SECRET_KEY": "a-long-random-production-secret-" + "x9Q2" * 12,
             "ALLOWED_HOSTS": "woonzeker.example.nl",
+            "SITE_URL": "https://woonzeker.example.nl",
             **env,
         }
     )
@@ -157,6 +188,7 @@ def test_the_web_server_does_not_start_without_the_bsn_keys(tmp_path):
             "WOONZEKER_VAR_DIR": str(tmp_path),
             "WOONZEKER_PRODUCTION": "1",
             "SECRET_KEY": "x" * 50,
+            "SITE_URL": "https://woonzeker.example.nl",
         }
     )
     code = "import woonzeker.conf.wsgi"

@@ -77,8 +77,9 @@ def test_list_shows_the_organisations_own_cases_and_filters(world, make_case):
 @pytest.mark.parametrize(
     "state", [State.SIGNAL, State.RESOLVED_BEFORE_REFERRAL, State.REFERRED, State.FEEDBACK_SENT, State.CARE_TRAJECTORY]
 )
-def test_each_listed_case_reads_as_its_serializer_describes_it(world, make_case, state):
-    # The list builds its rows from plain values (fast); the schema is CaseSerializer's: they must agree.
+def test_each_listed_case_reads_as_its_serializer_describes_it(world, make_case, rf, state):
+    # The list builds its rows from plain values (fast); the schema is CaseSerializer's: they must agree,
+    # the next step included.
     from rest_framework.renderers import JSONRenderer
 
     from woonzeker.api.serializers import CaseSerializer
@@ -87,8 +88,13 @@ def test_each_listed_case_reads_as_its_serializer_describes_it(world, make_case,
     case.tenancy.house_number_suffix = "bis"
     case.tenancy.save()
     listed = client_for(world.corporation_worker).get("/api/v1/cases/").json()["results"]
-    fresh = Case.objects.select_related("tenancy", "corporation", "social_team", "municipality").get(pk=case.pk)
-    expected = json.loads(JSONRenderer().render(CaseSerializer(fresh).data))
+    fresh = Case.objects.select_related("tenancy", "corporation", "social_team", "municipality", "covenant").get(
+        pk=case.pk
+    )
+    request = rf.get("/")
+    request.user = world.corporation_worker
+    context = {"request": request, "today": timezone.localdate()}
+    expected = json.loads(JSONRenderer().render(CaseSerializer(fresh, context=context).data))
     assert listed == [expected]
     assert list(listed[0]) == CaseSerializer.Meta.fields
 

@@ -163,6 +163,7 @@ class ProductionServer:
             database_url,
             WOONZEKER_PRODUCTION="1",
             SECRET_KEY="fault-test-" + "x" * 50,
+            SITE_URL="https://woonzeker.example.nl",
             SECURE_SSL_REDIRECT="0",
             SECURE_COOKIES="0",
             DB_CONN_MAX_AGE="60",

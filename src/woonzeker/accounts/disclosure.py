@@ -423,7 +423,9 @@ def _event_view(event):
 
 # --- A row of a list (the API's case list) ---------------------------------------------------
 
-#: The list's keys that belong to a record other than the case and the household.
+#: The list's keys that belong to a record other than the case and the household. Not among them: the next
+#: step (``next_step``), which ``cases.selectors.next_steps`` derives, for the work queue and the API alike,
+#: only from the records its reader reads here (``may_read``): it is built per reader, not emptied after.
 LIST_KEY_RECORD = {
     "established_on": "signal",
     "arrears_amount": "signal",

@@ -1,14 +1,16 @@
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from woonzeker.accounts.disclosure import list_row_for, may_read, readable_deadlines, shown_bsn
-from woonzeker.cases.constants import CorporationDecision, Outcome, ReferralSource, Resolution
+from woonzeker.cases.constants import OPEN_STATES, CorporationDecision, Outcome, ReferralSource, Resolution
 from woonzeker.cases.deadlines import deadlines_of
 from woonzeker.cases.models import Case
+from woonzeker.cases.selectors import NEXT_STEP_NAMES, next_steps
 from woonzeker.tenancies.models import format_address
 
 
@@ -28,6 +30,19 @@ class RelatedCode(serializers.Field):
         return value
 
 
+# Built by ``next_step_answer`` from ``cases.selectors.next_steps``, the work queue's own function.
+class NextStepSerializer(serializers.Serializer):
+    """What is due next on an open case, by whom and by when, as the work queue shows it to the caller's
+    organisation: derived only from what the caller may read (no date it may not read)."""
+
+    name = serializers.ChoiceField(choices=NEXT_STEP_NAMES)
+    label = serializers.CharField(help_text="The step in words, in the answer's language.")
+    by = serializers.CharField(help_text="The organisation that owes it, by name.")
+    due_on = serializers.DateField(
+        allow_null=True, help_text="Null when the covenant sets no term for it, or the caller does not read it."
+    )
+
+
 class CaseSerializer(serializers.ModelSerializer):
     corporation = RelatedCode("code", allow_null=True, help_text="Short reference used in imports.")
     social_team = RelatedCode("code", allow_null=True, help_text="Short reference used in imports.")
@@ -43,6 +58,7 @@ class CaseSerializer(serializers.ModelSerializer):
     corporation_decision = serializers.ChoiceField(
         choices=CorporationDecision.choices, allow_blank=True, read_only=True
     )
+    next_step = serializers.SerializerMethodField(help_text="Null once the case has ended.")
 
     class Meta:
         model = Case
@@ -68,8 +84,17 @@ class CaseSerializer(serializers.ModelSerializer):
             "closed_on",
             "outcome",
             "resolution",
+            "next_step",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(NextStepSerializer(allow_null=True))
+    def get_next_step(self, case):
+        request = self.context.get("request")
+        if request is None:
+            return None
+        today = self.context.get("today") or timezone.localdate()
+        return next_step_answer(next_steps(request.user, [case], today).get(case.pk))
 
     def to_representation(self, case):
         """The case as the caller may read it: what the disclosure table withholds is emptied."""
@@ -115,13 +140,33 @@ def case_list_values(cases):
     return cases.values(*LIST_VALUES.values(), *ADDRESS_VALUES)
 
 
-def case_list_row(row, user):
+def case_list_row(row, user, next_step=None):
     """One case of the list as ``user`` may read it (``disclosure.list_row_for``), as ``CaseSerializer`` gives
     it (``tests/api`` holds the two equal), built from a plain row: fifty models and a thousand field objects
-    per page cost more than the query itself."""
+    per page cost more than the query itself. ``next_step`` is the case's ``selectors.next_steps`` for ``user``
+    (None once it has ended)."""
     result = {key: _json_value(row[column]) for key, column in LIST_VALUES.items()}
     result["address"] = format_address(*(row[column] for column in ADDRESS_VALUES))
+    result["next_step"] = next_step_answer(next_step)
     return list_row_for(user, {key: result[key] for key in CaseSerializer.Meta.fields})
+
+
+def list_next_steps(user, rows, today):
+    """The next step of each open case among ``rows`` (a page of ``case_list_values``) as ``user`` may read it,
+    by case id: the work queue's own ``selectors.next_steps``, over the page's open cases read once more with the
+    parties and covenant it names (one query), so a page costs the same few queries whatever its length."""
+    ids = [row["id"] for row in rows if row["state"] in OPEN_STATES]
+    if not ids:
+        return {}
+    cases = Case.objects.filter(pk__in=ids).select_related("corporation", "social_team", "covenant")
+    return next_steps(user, list(cases), today)
+
+
+def next_step_answer(step):
+    """A ``selectors.NextStep`` as ``NextStepSerializer`` describes it (None: no next step)."""
+    if step is None:
+        return None
+    return {"name": step.name, "label": str(step.label), "by": step.by, "due_on": _json_value(step.due_on)}
 
 
 def _json_value(value):
@@ -142,7 +187,7 @@ def case_detail(case, user, today):
         for name in column.split("__"):
             value = getattr(value, name) if value is not None else None
         row[column] = value
-    result = case_list_row(row, user)
+    result = case_list_row(row, user, next_steps(user, [case], today).get(case.pk))
     result["bsn"] = shown_bsn(user, case)
     result["deadlines"] = _deadlines(user, case, today)
     result["feedback"] = _feedback(user, case)

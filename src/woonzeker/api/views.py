@@ -31,6 +31,7 @@ from woonzeker.api.serializers import (
     case_detail,
     case_list_row,
     case_list_values,
+    list_next_steps,
 )
 from woonzeker.audit import services as audit
 from woonzeker.audit.models import AuditAction
@@ -172,7 +173,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         ]
     )
     def list(self, request, *args, **kwargs):
-        rows = [case_list_row(row, request.user) for row in self.paginate_queryset(self.get_queryset())]
+        page = self.paginate_queryset(self.get_queryset())
+        steps = list_next_steps(request.user, page, timezone.localdate())
+        rows = [case_list_row(row, request.user, steps.get(row["id"])) for row in page]
         audit.record(
             request.user, AuditAction.READ, "API case list", cases=[row["id"] for row in rows], request=request
         )

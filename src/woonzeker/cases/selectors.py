@@ -158,8 +158,10 @@ def queue_page(queue, number, per_page, count=None):
 
 @dataclass(frozen=True)
 class NextStep:
-    """What is due next on a case, by whom and by when (``due_on`` None: no term of the covenant)."""
+    """What is due next on a case, by whom and by when (``due_on`` None: no term of the covenant, or none its
+    reader reads). ``name`` is the step's code (the API's), ``label`` its words (the page's)."""
 
+    name: str
     label: str
     by: str
     due_on: date | None = None
@@ -205,26 +207,41 @@ def _next_step(user, case, last_check, last_arrangement, asked):
     team = str(case.social_team or "")
     corporation = str(case.corporation or "")
     if case.state == State.SIGNAL:
-        return NextStep(_("Refer to the social team"), corporation, case.referral_due_on)
+        # The referral deadline is part of the signal (the establishment date plus the covenant's term).
+        due_on = case.referral_due_on if may_read(user, "signal", case) else None
+        return NextStep("refer", _("Refer to the social team"), corporation, due_on)
     if case.state == State.REFERRED:
-        return NextStep(_("Feed the analysis back"), team, case.feedback_due_on)
+        return NextStep("feed_back", _("Feed the analysis back"), team, case.feedback_due_on)
     if case.state == State.FEEDBACK_SENT:
         if case.corporation_id and not case.corporation_decision and may_read(user, "corporation_decision", case):
-            return NextStep(_("Agree or decline a care trajectory"), corporation)
-        return NextStep(_("Decide on a care trajectory"), team)
+            return NextStep("corporation_decision", _("Agree or decline a care trajectory"), corporation)
+        return NextStep("trajectory_decision", _("Decide on a care trajectory"), team)
     if case.pk in asked:
-        return NextStep(_("Accept or decline the request to join"), str(user.organisation))
+        return NextStep("answer_request", _("Accept or decline the request to join"), str(user.organisation))
     due = []
     if may_read(user, "current_rent_checks", case):
         on = deadlines.current_rent_check_due(last_check.get(case.pk), case.trajectory_started_on, case.covenant)
         if on:
-            due.append(NextStep(_("Check the current rent"), corporation or team, on))
+            due.append(NextStep("check_current_rent", _("Check the current rent"), corporation or team, on))
     if case.pk in last_arrangement:
         on = deadlines.arrangement_review_due(last_arrangement[case.pk], case.covenant)
-        due.append(NextStep(_("Review the payment arrangement"), team, on))
+        due.append(NextStep("review_arrangement", _("Review the payment arrangement"), team, on))
     if due:
         return min(due, key=lambda step: step.due_on)
-    return NextStep(_("Follow the care trajectory to an outcome"), team)
+    return NextStep("follow_trajectory", _("Follow the care trajectory to an outcome"), team)
+
+
+#: The codes of ``NextStep.name``, as the API's schema lists them.
+NEXT_STEP_NAMES = (
+    "refer",
+    "feed_back",
+    "corporation_decision",
+    "trajectory_decision",
+    "answer_request",
+    "check_current_rent",
+    "review_arrangement",
+    "follow_trajectory",
+)
 
 
 def search_filter(query, user=None):

@@ -2,7 +2,8 @@
 
 Defaults are safe and work on a laptop: SQLite in ``var/``, console mail,
 DEBUG off unless asked. A development secret key is generated on first run
-into ``var/secret_key`` (git ignores ``var/``); production sets SECRET_KEY.
+into ``var/secret_key`` (git ignores ``var/``); production sets SECRET_KEY, and
+SITE_URL (an https:// address) since e-mails link to cases under it.
 The keys that protect the BSN at rest are handled the same way (``var/bsn_key``,
 ``var/bsn_hash_key`` in development; WOONZEKER_BSN_KEYS and WOONZEKER_BSN_HASH_KEY
 in production, where a system check refuses to start without them).
@@ -14,6 +15,7 @@ import re
 import secrets
 from datetime import time, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -55,6 +57,12 @@ def _development_secret(name, make):
         path.write_text(make())
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _is_https_address(url):
+    """Whether ``url`` is an https:// address with a host (and nothing after its path)."""
+    parts = urlsplit(url)
+    return parts.scheme == "https" and bool(parts.hostname) and not (parts.query or parts.fragment)
 
 
 def _new_bsn_key():
@@ -377,7 +385,16 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "woonzeker@localhost")
 # Where people reach the application: e-mails link to a case's page under it (the case number only).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Production names it, over HTTPS: the laptop's default would send every e-mail's link to nowhere (or, over
+# HTTP, a session's first request in the clear).
+SITE_URL = os.environ.get("SITE_URL", "").strip()
+if PRODUCTION and not _is_https_address(SITE_URL):
+    found = f"it is {SITE_URL!r}" if SITE_URL else "it is not set"
+    raise ImproperlyConfigured(
+        "SITE_URL must be set in production to the https:// address people reach Woonzeker at "
+        f"(e-mails link to cases under it), e.g. https://woonzeker.example.nl; {found}."
+    )
+SITE_URL = SITE_URL or "http://127.0.0.1:8000"
 
 # An audit entry written on its own (a read) is committed to disk before the page is sent (the default):
 # a crash of the database server loses no entry. AUDIT_SYNCHRONOUS_COMMIT=0 lets those commits skip the
@@ -417,6 +434,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    "ENUM_NAME_OVERRIDES": {"NextStepNameEnum": "woonzeker.cases.selectors.NEXT_STEP_NAMES"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "woonzeker.api.schema.add_problem_responses",
