@@ -21,7 +21,7 @@ from woonzeker.ledgers.staging import TABLE as STAGING
 from woonzeker.organisations.models import Municipality
 from woonzeker.tenancies.models import Tenancy
 
-#: When the tenancy upsert wrote more rows than this, the table's statistics are refreshed before the rules run.
+#: When the tenancy upsert inserted more rows than this, the table's statistics are refreshed before the update.
 ANALYZE_AFTER_ROWS = 10_000
 TENANCY = Tenancy._meta.db_table
 MUNICIPALITY = Municipality._meta.db_table
