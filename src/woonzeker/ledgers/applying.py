@@ -14,13 +14,14 @@ from django.utils import timezone
 
 from woonzeker.cases.constants import OPEN_STATES, State
 from woonzeker.cases.models import Case, CaseEvent, CurrentRentCheck
+from woonzeker.ledgers import staging
 from woonzeker.ledgers.models import TenancySnapshot
+from woonzeker.ledgers.staging import NEW_SIGNALS, RESOLVED_SIGNALS, is_postgresql
 from woonzeker.ledgers.staging import TABLE as STAGING
-from woonzeker.ledgers.staging import is_postgresql
 from woonzeker.organisations.models import Municipality
 from woonzeker.tenancies.models import Tenancy
 
-#: When the tenancy upsert wrote more rows than this, the table's statistics are refreshed before the rules run.
+#: When the tenancy upsert inserted more rows than this, the table's statistics are refreshed before the update.
 ANALYZE_AFTER_ROWS = 10_000
 TENANCY = Tenancy._meta.db_table
 MUNICIPALITY = Municipality._meta.db_table
@@ -106,10 +107,14 @@ def upsert_tenancies(context):
     Optional contact details that a later file leaves empty keep their earlier value. The BSN arrives
     encrypted and hashed (``importing._records``).
 
-    Two statements: an ``UPDATE`` of the tenancies whose details differ, then an ``INSERT`` of those not
-    there yet. One ``INSERT … ON CONFLICT DO UPDATE … WHERE`` would lock (and so write) every tenancy in
-    the file, changed or not. The insert keeps its ``ON CONFLICT`` for a tenancy registered by someone
-    else in between (``tenancies.services.register_tenancy``), which is then updated like the others.
+    Two statements: an ``INSERT … ON CONFLICT DO NOTHING`` of every staged row, which writes those not
+    there yet and leaves the others unread but for their key in the unique index, then an ``UPDATE`` of
+    the tenancies whose details differ. One ``INSERT … ON CONFLICT DO UPDATE … WHERE`` would lock (and so
+    write) every tenancy in the file, changed or not. The insert asks no ``NOT EXISTS`` of the table it
+    fills: planned while the corporation's tenancies looked empty, that anti join scanned every tenancy
+    written so far for every row of the file (decision 118). A tenancy registered by someone else in
+    between (``tenancies.services.register_tenancy``) is skipped by the insert and updated by the update,
+    like the others.
     """
     replaced = [
         "tenant_name",
@@ -135,6 +140,21 @@ def upsert_tenancies(context):
         changed = " OR ".join(_differs(f"{old}.{c}", f"{new}.{c}") for c in replaced + kept_when_empty)
         return ", ".join(assignments), changed
 
+    # ``WHERE true``: without a WHERE, SQLite would read the ON of ON CONFLICT as a join's.
+    inserted = _execute(
+        f"""
+        INSERT INTO {TENANCY} (corporation_id, contract_number, {", ".join(columns)})
+        SELECT %(corporation)s, s.contract_number, {", ".join(f"s.{c}" for c in columns)} FROM {STAGING} s
+        WHERE true
+        ON CONFLICT (corporation_id, contract_number) WHERE NOT (contract_number = '') DO NOTHING
+        """,
+        context,
+    )
+    if is_postgresql() and inserted > ANALYZE_AFTER_ROWS:
+        # The planner's statistics still describe the table before this file (its own uncommitted rows
+        # included, they would be refreshed only after the commit): with "a handful of tenancies" the
+        # update, snapshot and rule statements below would join millions of rows by nested loops.
+        _execute(f"ANALYZE {TENANCY}", context)
     assignments, changed = updates("s", TENANCY)
     updated = _execute(
         f"""
@@ -145,24 +165,6 @@ def upsert_tenancies(context):
         """,
         context,
     )
-    assignments, changed = updates("excluded", TENANCY)
-    inserted = _execute(
-        f"""
-        INSERT INTO {TENANCY} (corporation_id, contract_number, {", ".join(columns)})
-        SELECT %(corporation)s, s.contract_number, {", ".join(f"s.{c}" for c in columns)} FROM {STAGING} s
-        WHERE NOT EXISTS (
-            SELECT 1 FROM {TENANCY} t WHERE t.corporation_id = %(corporation)s
-            AND t.contract_number = s.contract_number AND NOT (t.contract_number = ''))
-        ON CONFLICT (corporation_id, contract_number) WHERE NOT (contract_number = '')
-        DO UPDATE SET {assignments} WHERE {changed}
-        """,
-        context,
-    )
-    if is_postgresql() and inserted + updated > ANALYZE_AFTER_ROWS:
-        # The planner's statistics still describe the table before this file (its own uncommitted rows
-        # included, they would be refreshed only after the commit): with "a handful of tenancies" the
-        # snapshot and rule statements below would join millions of rows by nested loops.
-        _execute(f"ANALYZE {TENANCY}", context)
     return updated + inserted
 
 
@@ -245,16 +247,21 @@ def resolve_signals(context):
     """Resolved before referral: an open signal not yet referred ends when the arrears reach 0
     (``arrears_paid``) or a payment arrangement runs (``payment_arrangement``). Partial payment
     keeps it open."""
-    resolving = f"""
-        SELECT c.id AS case_id,
-               CASE WHEN s.arrears = 0 THEN 'arrears_paid' ELSE 'payment_arrangement' END AS resolution
+    # Decided first, in a table of its own (``staging.derive``): the update then reads no case but by its key.
+    staging.derive(
+        RESOLVED_SIGNALS,
+        [("case_id", "bigint", "integer"), ("resolution", "text", "text")],
+        f"""
+        SELECT c.id, CASE WHEN s.arrears = 0 THEN 'arrears_paid' ELSE 'payment_arrangement' END
         FROM {CASE_IN_FILE}
         WHERE c.state = '{State.SIGNAL}' AND (s.arrears = 0 OR s.payment_arrangement)
-    """
+        """,
+        context,
+    )
     import_id = int(context["ledger_import"])
     _events(
         context,
-        resolving,
+        f"SELECT case_id, resolution FROM {RESOLVED_SIGNALS}",
         "resolve_before_referral",
         State.SIGNAL,
         State.RESOLVED_BEFORE_REFERRAL,
@@ -264,7 +271,7 @@ def resolve_signals(context):
         f"""
         UPDATE {CASE} SET state = '{State.RESOLVED_BEFORE_REFERRAL}', resolution = r.resolution,
                resolved_on = %(reference_date)s, version = {CASE}.version + 1, updated_at = %(now)s
-        FROM ({resolving}) r
+        FROM {RESOLVED_SIGNALS} r
         WHERE {CASE}.id = r.case_id
         """,
         context,
@@ -283,19 +290,37 @@ def open_signals(context, covenants):
         return 0
     values = _covenant_values(covenants)
     due = "CAST(lc.referral_due_on AS date)" if is_postgresql() else "lc.referral_due_on"
+    # Decided first, in a table of its own (``staging.derive``): the insert reads no case, so the "no open
+    # case" anti join never scans the cases it is writing.
+    staging.derive(
+        NEW_SIGNALS,
+        [
+            ("covenant_id", "bigint", "integer"),
+            ("tenancy_id", "bigint", "integer"),
+            ("municipality_id", "bigint", "integer"),
+            ("arrears", "numeric(10,2)", "decimal"),
+            ("monthly_rent", "numeric(8,2)", "decimal"),
+            ("referral_due_on", "date", "date"),
+        ],
+        f"""
+        SELECT lc.covenant_id, t.id, t.municipality_id, s.arrears, s.monthly_rent, {due}
+        FROM {STAGED_TENANCY}
+        JOIN ({values}) lc ON lc.municipality_id = t.municipality_id
+        WHERE s.arrears >= s.monthly_rent * lc.threshold AND NOT s.payment_arrangement
+          AND NOT EXISTS (SELECT 1 FROM {CASE} c WHERE c.tenancy_id = t.id AND c.state IN ({OPEN}))
+        """,
+        context,
+    )
     opened = _execute(
         f"""
         INSERT INTO {CASE} (covenant_id, tenancy_id, corporation_id, municipality_id, source, state,
                             established_on, arrears_amount, monthly_rent, referral_due_on, ledger_import_id,
                             resolution, referral_note, corporation_decision, corporation_decision_reason,
                             decision_reason, outcome, version, created_at, updated_at)
-        SELECT lc.covenant_id, t.id, %(corporation)s, t.municipality_id, 'housing_corporation', '{State.SIGNAL}',
-               %(reference_date)s, s.arrears, s.monthly_rent, {due}, %(ledger_import)s,
-               '', '', '', '', '', '', 1, %(now)s, %(now)s
-        FROM {STAGED_TENANCY}
-        JOIN ({values}) lc ON lc.municipality_id = t.municipality_id
-        WHERE s.arrears >= s.monthly_rent * lc.threshold AND NOT s.payment_arrangement
-          AND NOT EXISTS (SELECT 1 FROM {CASE} c WHERE c.tenancy_id = t.id AND c.state IN ({OPEN}))
+        SELECT n.covenant_id, n.tenancy_id, %(corporation)s, n.municipality_id, 'housing_corporation',
+               '{State.SIGNAL}', %(reference_date)s, n.arrears, n.monthly_rent, n.referral_due_on,
+               %(ledger_import)s, '', '', '', '', '', '', 1, %(now)s, %(now)s
+        FROM {NEW_SIGNALS} n
         """,
         context,
     )

@@ -81,6 +81,32 @@ def index():
             cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
 
 
+#: The temporary tables ``derive`` fills from the staged rows (``applying``), dropped with the staging table.
+RESOLVED_SIGNALS = "ledger_resolved_signals"
+NEW_SIGNALS = "ledger_new_signals"
+DERIVED = (RESOLVED_SIGNALS, NEW_SIGNALS)
+
+
+def derive(name, columns, select_sql, params):
+    """Fill a temporary table ``name`` (``columns``: (column, PostgreSQL type, SQLite type)) with the rows of
+    ``select_sql`` and refresh its statistics; return how many rows it holds.
+
+    A set decided before the statement that writes it: an ``INSERT`` that read the table it fills (an anti
+    join, "not there yet") would, planned while that table looked empty, scan for every row of the file
+    every row written before it (decision 118). Read from a table of its own, it reads nothing it grows."""
+    assert name in DERIVED, name
+    types = ", ".join(f"{column} {pg if is_postgresql() else sqlite}" for column, pg, sqlite in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {name} ({types})")
+        cursor.execute(f"INSERT INTO {name} ({', '.join(c for c, _pg, _sqlite in columns)}) {select_sql}", params)
+        rows = cursor.rowcount
+        cursor.execute(f"ANALYZE {name}")
+    return rows
+
+
 def drop():
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        for name in DERIVED:
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
