@@ -193,7 +193,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 else:
     # SQLite (`make run`): the task worker writes beside the server. Write-ahead logging lets pages read while
     # the worker writes; a transaction takes the write lock when it begins and waits for it up to 20 s, instead
-    # of failing at once with "database is locked" when it upgrades a read lock (decision 118).
+    # of failing at once with "database is locked" when it upgrades a read lock (decision 119).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,
