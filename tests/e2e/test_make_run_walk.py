@@ -95,6 +95,21 @@ def people(browser, make_run):
         someone.context.close()
 
 
+def new_signal(page, *, postcode, arrears):
+    """The corporation's form for a new signal, filled in for the walk's tenant and sent."""
+    page.get_by_role("link", name="Nieuw signaal").click()
+    page.get_by_label("Contractnummer").fill(CONTRACT)
+    page.get_by_label("Naam of namen van de huurder").fill(TENANT)
+    page.get_by_label("Straat").fill("Voorstraat")
+    page.get_by_label("Huisnummer", exact=True).fill("212")
+    page.get_by_label("Postcode").fill(postcode)
+    page.get_by_label("Woonplaats").fill("Dordrecht")
+    page.get_by_label("Gemeente").select_option(label="Dordrecht")
+    page.get_by_label("Maandhuur (€)").fill("650,00")
+    page.get_by_label("Huurachterstand (€)").fill(arrears)
+    page.get_by_role("button", name="Signaal vastleggen").click()
+
+
 def notified(person, text):
     """The person's notifications page lists ``text``."""
     person.page.goto("/meldingen/")
@@ -116,17 +131,7 @@ def test_one_case_from_signal_to_closed_through_every_role(people, make_run):
     corporation = people("corporatie")
     page = corporation.page
     corporation.look("01-corporation-work")
-    page.get_by_role("link", name="Nieuw signaal").click()
-    page.get_by_label("Contractnummer").fill(CONTRACT)
-    page.get_by_label("Naam of namen van de huurder").fill(TENANT)
-    page.get_by_label("Straat").fill("Voorstraat")
-    page.get_by_label("Huisnummer", exact=True).fill("212")
-    page.get_by_label("Postcode").fill("3390 AB")
-    page.get_by_label("Woonplaats").fill("Dordrecht")
-    page.get_by_label("Gemeente").select_option(label="Dordrecht")
-    page.get_by_label("Maandhuur (€)").fill("650,00")
-    page.get_by_label("Huurachterstand (€)").fill("1.300,00")
-    page.get_by_role("button", name="Signaal vastleggen").click()
+    new_signal(page, postcode="3390 AB", arrears="1.300,00")
     expect(page.locator("main")).to_contain_text("Geen sociaal team werkt in postcode 3390 AB")
     corporation.look("02-corporation-uncovered-postcode")
     page.get_by_label("Postcode").fill("3312 AB")
@@ -140,17 +145,7 @@ def test_one_case_from_signal_to_closed_through_every_role(people, make_run):
     corporation.look("03-corporation-signal")
 
     # A second signal for the same contract is refused, and the refusal links to the open case.
-    page.get_by_role("link", name="Nieuw signaal").click()
-    page.get_by_label("Contractnummer").fill(CONTRACT)
-    page.get_by_label("Naam of namen van de huurder").fill(TENANT)
-    page.get_by_label("Straat").fill("Voorstraat")
-    page.get_by_label("Huisnummer", exact=True).fill("212")
-    page.get_by_label("Postcode").fill("3312 AB")
-    page.get_by_label("Woonplaats").fill("Dordrecht")
-    page.get_by_label("Gemeente").select_option(label="Dordrecht")
-    page.get_by_label("Maandhuur (€)").fill("650,00")
-    page.get_by_label("Huurachterstand (€)").fill("1.400,00")
-    page.get_by_role("button", name="Signaal vastleggen").click()
+    new_signal(page, postcode="3312 AB", arrears="1.400,00")
     corporation.look("04-corporation-second-signal-refused")
     page.locator("main").get_by_role("link", name=re.compile("Naar het lopende dossier")).click()
     expect(page).to_have_url(case_url)
