@@ -41,8 +41,34 @@ def test_production_refuses_to_start_without_a_secret(tmp_path):
 
 @pytest.mark.parametrize(
     "site_url",
-    [None, "", "http://woonzeker.example.nl", "woonzeker.example.nl", "https://", "https://woonzeker.example.nl/?x=1"],
-    ids=["not-set", "empty", "http", "no-scheme", "no-host", "with-a-query"],
+    [
+        None,
+        "",
+        "http://woonzeker.example.nl",
+        "woonzeker.example.nl",
+        "https://",
+        "https://woonzeker.example.nl/?x=1",
+        # A link under each would not reach the case: the home page (the case's address after "?" or "#"),
+        # or another host (the part before "@" a user name; after a backslash, a browser's path).
+        "https://woonzeker.example.nl?",
+        "https://woonzeker.example.nl/#",
+        "https://woonzeker.example.nl@elders.example",
+        "https://elders.example\\@woonzeker.example.nl",
+        "https://woonzeker.example.nl:99999",
+    ],
+    ids=[
+        "not-set",
+        "empty",
+        "http",
+        "no-scheme",
+        "no-host",
+        "with-a-query",
+        "an-empty-query",
+        "an-empty-fragment",
+        "a-user-part",
+        "a-backslash",
+        "no-port",
+    ],
 )
 def test_production_refuses_to_start_without_an_https_site_url(tmp_path, site_url):
     """E-mails link to cases under SITE_URL: production names it, over HTTPS, and never falls back to the laptop's."""

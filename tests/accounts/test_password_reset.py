@@ -5,6 +5,7 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import mail
 from django.test import Client
@@ -32,7 +33,7 @@ def ask_for_a_link(client, address):
 
 
 def link_in(message):
-    return re.search(r"http://testserver(/inloggen/nieuw-wachtwoord/\S+/)", message.body).group(1)
+    return re.search(re.escape(settings.SITE_URL) + r"(/inloggen/nieuw-wachtwoord/\S+/)", message.body).group(1)
 
 
 def set_password(client, link, password=NEW_PASSWORD, again=None):
@@ -142,3 +143,14 @@ def test_the_link_expires_after_an_hour(client, person, monkeypatch):
     later = datetime.now() + timedelta(minutes=61)
     monkeypatch.setattr(PasswordResetTokenGenerator, "_now", lambda self: later)
     assert "Deze link werkt niet meer" in client.get(link).content.decode()
+
+
+def test_the_link_goes_to_the_site_url_whatever_host_the_request_named(client, person, settings):
+    """Like every e-mail's link (``SITE_URL``): not to the host a request happened to name, one of several the
+    server answers to (``ALLOWED_HOSTS``), nor over HTTP because the request came in that way."""
+    settings.SITE_URL = "https://woonzeker.example.nl"
+    settings.ALLOWED_HOSTS = ["woonzeker.example.nl", "app-1.intern.example"]
+    client.post("/inloggen/wachtwoord-vergeten/", {"email": person.email}, HTTP_HOST="app-1.intern.example")
+    [message] = mail.outbox
+    assert "https://woonzeker.example.nl/inloggen/nieuw-wachtwoord/" in message.body
+    assert "intern.example" not in message.body and "http://" not in message.body

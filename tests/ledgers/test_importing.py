@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import translation
 
+from tests.factories import UserFactory
 from woonzeker.accounts.authorization import MoveRefused
 from woonzeker.cases import services
 from woonzeker.cases.constants import CorporationDecision, State
@@ -331,6 +332,13 @@ def test_upload_page_shows_problems_by_row_column_and_value_in_dutch(client, wor
 def test_upload_page_closed_to_other_parties(client, world):
     client.force_login(world.team_worker)
     assert client.get("/aanleveringen/").status_code == 403
+
+
+def test_upload_page_says_why_it_is_closed_to_an_account_without_an_organisation(client):
+    client.force_login(UserFactory(organisation=None))  # an operator's account
+    response = client.get("/aanleveringen/")
+    assert response.status_code == 403
+    assert "U bent niet ingelogd namens een organisatie." in response.content.decode()
 
 
 def test_import_report_of_another_corporation_does_not_exist(client, world, tmp_path, today):

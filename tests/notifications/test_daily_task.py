@@ -178,3 +178,27 @@ def test_daily_run_at_is_read_from_the_environment_and_a_quarter_past_six_by_def
     assert _daily_run_at("7:05", tmp_path).stdout.strip() == "07:05:00"
     assert _daily_run_at(" 23:59 ", tmp_path).stdout.strip() == "23:59:00"
     assert _daily_run_at(None, tmp_path).stdout.strip() == "06:15:00"
+
+
+@pytest.mark.django_db
+def test_a_daily_run_the_database_left_halfway_still_leaves_the_next_queued(monkeypatch):
+    """The database away for a moment fails the run, and whatever the task would do after it: the next run is
+    queued before the run starts (so too when the worker is stopped halfway, and nothing after it runs at all)."""
+    from django.db import OperationalError
+
+    from woonzeker.notifications import tasks
+
+    queued = tasks.waiting_daily_runs
+
+    def database_away(today=None):
+        def away():
+            raise OperationalError("the database is away")
+
+        monkeypatch.setattr(tasks, "waiting_daily_runs", away)  # from here on, until it is back
+        raise OperationalError("the database is away")
+
+    monkeypatch.setattr(tasks, "run_daily", database_away)
+    with pytest.raises(OperationalError):
+        run_daily_task.call()
+    [waiting] = queued()
+    assert waiting.run_after == next_daily_run()

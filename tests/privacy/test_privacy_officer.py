@@ -12,6 +12,8 @@ from woonzeker.audit import services as audit
 from woonzeker.audit.models import AuditAction, AuditEntry
 from woonzeker.cases import services
 from woonzeker.cases.constants import State
+from woonzeker.notifications.models import Kind
+from woonzeker.notifications.services import notify
 from woonzeker.privacy.audit_search import containing_cases, naming_cases_as_text, search
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +160,24 @@ def test_an_access_request_outside_the_covenant_does_not_exist(officer_client):
     elsewhere = MunicipalityFactory(name="Rotterdam", cbs_code="0599")
     tenancy = TenancyFactory(municipality=elsewhere)
     assert officer_client.get(f"/privacy/inzage/{tenancy.pk}/").status_code == 404
+
+
+def test_the_access_request_holds_the_households_notifications_and_no_one_elses(officer_client, world, make_case):
+    # A tenant and a case worker share a surname (common in the Netherlands): a notice to the privacy officer
+    # about that case worker's unusual access names the worker, not the household, and is about no case.
+    case = make_case(State.REFERRED, tenant_name="de Vries")
+    worker = UserFactory(organisation=world.team, first_name="Anna", last_name="de Vries")
+    notify(
+        [world.privacy_officer],
+        Kind.UNUSUAL_ACCESS,
+        "unusual_access:1:2026-12-01",
+        f"Ongebruikelijke toegang op 1 december 2026: {worker} ({world.team}) opende 40 verschillende dossiers "
+        "binnen een uur.",
+    )
+    url = f"/privacy/inzage/{case.tenancy.pk}/"
+    page = officer_client.post(url, {"reason": "AVG-3"}).content.decode()
+    assert f"Dossier {case.pk} is gemeld bij uw team." in page  # the household's own notification
+    assert "Anna de Vries" not in page and "verschillende dossiers" not in page
+    document = json.loads(officer_client.post(url, {"reason": "AVG-3", "json": ""}).content)
+    assert document["notifications"] and all(f"Dossier {case.pk} " in n["message"] for n in document["notifications"])
+    assert "Anna de Vries" not in json.dumps(document)

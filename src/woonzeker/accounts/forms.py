@@ -72,9 +72,12 @@ class ForgottenPasswordForm(StyledForm, PasswordResetForm):
             if _first_link_in_interval(user):
                 yield user
 
-    def save(self, *args, request=None, **kwargs):
+    def save(self, *args, request=None, extra_email_context=None, **kwargs):
         self.request = request
-        return super().save(*args, request=request, **kwargs)
+        # The link goes where every e-mail's link goes (``SITE_URL``), not to the host the request named.
+        site_url = settings.SITE_URL.rstrip("/")
+        extra_email_context = {**(extra_email_context or {}), "site_url": site_url}
+        return super().save(*args, request=request, extra_email_context=extra_email_context, **kwargs)
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

@@ -60,9 +60,21 @@ def _development_secret(name, make):
 
 
 def _is_https_address(url):
-    """Whether ``url`` is an https:// address with a host (and nothing after its path)."""
+    """Whether ``url`` is an https:// address with a host (and nothing after its path), under which a link reaches
+    that host's page: no "?" or "#" (a case's address after it would be a query or fragment of the home page),
+    no user part ("https://woonzeker.example.nl@elders.example" is elders.example), no backslash (a browser reads
+    it as "/", so "https://elders.example\\@woonzeker.example.nl" is elders.example too), no space, a valid port."""
     parts = urlsplit(url)
-    return parts.scheme == "https" and bool(parts.hostname) and not (parts.query or parts.fragment)
+    try:
+        parts.port  # noqa: B018 (raises for a port out of range)
+    except ValueError:
+        return False
+    return (
+        parts.scheme == "https"
+        and bool(parts.hostname)
+        and "@" not in parts.netloc
+        and not any(character in url for character in "?#\\ ")
+    )
 
 
 def _new_bsn_key():

@@ -20,7 +20,7 @@ from woonzeker.ledgers.reports import summary
 @login_required
 def ledger_imports(request):
     user = request.user
-    refusal = ledger_import_refusal(user, user.organisation) if user.organisation_id else "-"
+    refusal = ledger_import_refusal(user, user.organisation)  # (an account without one is refused first)
     if refusal:
         raise PermissionDenied(refusal)
     form = LedgerUploadForm(request.POST or None, request.FILES or None)

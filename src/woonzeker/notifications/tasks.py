@@ -1,7 +1,7 @@
 """The daily run as a task (django-tasks, database backend; the worker is ``manage.py db_worker``).
 
-``run_daily_task`` does the daily run, then queues itself again for the next ``DAILY_RUN_AT`` on the local
-clock, unless another is already waiting: once queued it keeps going, once a day, for as long as a worker
+``run_daily_task`` queues itself again for the next ``DAILY_RUN_AT`` on the local clock, unless another is
+already waiting, then does the daily run: once queued it keeps going, once a day, for as long as a worker
 runs. ``schedule_daily()`` (``manage.py schedule_tasks``, ``make run``, ``make serve``) starts it, and is safe
 to call again. A run whose time passed while no worker ran is done when a worker starts, and the next one
 is queued for the next run time after that. ``manage.py run_daily`` from cron stays possible beside it:
@@ -56,7 +56,8 @@ def schedule_daily(now=None):
 
 @task()
 def run_daily_task():
-    try:
-        return run_daily()
-    finally:  # a failed run (the database away for a moment) is tried again at tomorrow's run time
-        schedule_daily()
+    # The next run is queued first, while the database that just handed this one to the worker answers: a run
+    # that fails (the database away for a moment) or never ends (the worker stopped halfway) is tried again at
+    # tomorrow's run time. Queued after the run, the database still away then, nothing would queue one again.
+    schedule_daily()
+    return run_daily()

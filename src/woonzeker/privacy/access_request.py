@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -164,10 +163,10 @@ def subject_access(tenancy):
         .order_by("pk")
     )
     case_ids = [case.pk for case in cases]
-    mentioned = Q(case__in=case_ids)
-    if tenancy.tenant_name:
-        mentioned |= Q(message__icontains=tenancy.tenant_name)
-    notifications = Notification.objects.filter(mentioned).select_related("user").order_by("created_at", "pk")
+    # A notification about the household is about one of its cases (its message names the case by number only).
+    # Not by the household's name in a message: the only messages naming people (unusual access, a lockout)
+    # name staff, and a tenant who shares a case worker's surname would be handed that notice.
+    notifications = Notification.objects.filter(case__in=case_ids).select_related("user").order_by("created_at", "pk")
     audit_entries = about_cases(AuditEntry.objects.all(), case_ids).order_by("pk")
     return {
         "household": Section("household", _("Household"), [_record(tenancy)]),
