@@ -96,3 +96,24 @@ def test_history_is_shown_in_words(client, world, make_case):
     assert "Melden bij het sociaal team → Gemeld" in page
     assert "Achterstand vaststellen → Signaal" in page
     assert "establish_signal" not in page
+
+
+def test_a_case_one_may_not_read_is_not_found_in_dutch_in_the_sites_layout(client, world, make_case):
+    case = make_case(State.REFERRED)
+    client.force_login(world.other_corporation_worker)
+    response = client.get(f"/dossiers/{case.pk}/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Niet gevonden" in page and "Mijn werk" in page  # the site's own page, its menu too
+    assert "Not Found" not in page and case.tenancy.tenant_name not in page
+
+
+@pytest.mark.django_db
+def test_an_expired_form_is_explained_in_dutch():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/inloggen/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Dit formulier is verlopen" in page and "Er is niets opgeslagen" in page
+    assert "Forbidden" not in page and "CSRF" not in page

@@ -51,6 +51,9 @@ def test_move_of_another_party_is_forbidden(client, world, make_case, today):
     client.force_login(world.corporation_worker)
     response = post_move(client, case, "send_feedback", {"sent_on": today.isoformat()})
     assert response.status_code == 403
+    page = response.content.decode()
+    assert "Niet toegestaan" in page and "mag dit niet" in page  # the reason, in Dutch, in the site's layout
+    assert "Forbidden" not in page
 
 
 def test_move_on_a_case_not_ones_own_is_not_found(client, world, make_case, today):
