@@ -8,10 +8,9 @@ no horizontal scrolling on a phone, no machine text, and a screenshot of each (t
 
 import re
 import subprocess
-from datetime import date
 
 import pytest
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, check_accessibility, fits_the_screen, screenshot
@@ -22,7 +21,7 @@ TENANT = "Karin de Wandelaar"
 CONTRACT = "MER-WALK-1"
 
 #: What a person must never read: code names, data structures, machine amounts and grouped years.
-MACHINE_TEXT = re.compile(r"\b[a-z]+_[a-z_]+\b|\{'|\bEUR \d|maand\(en\)|\bNone\b|\b20\.\d{2}\d\b|\b2\.0\d\d\b")
+MACHINE_TEXT = re.compile(r"\b[a-z]+_[a-z_]+\b|\{'|\bEUR \d|maand\(en\)|\bNone\b|\b2\.0\d\d\b")
 
 
 def long_date(day):
@@ -125,7 +124,7 @@ def e_mail_to(make_run, username, case_url):
 
 
 def test_one_case_from_signal_to_closed_through_every_role(people, make_run):
-    today = date.today()
+    today = timezone.localdate()  # the server's day (Amsterdam), also just after midnight in UTC
 
     # The corporation records a signal; a postcode no social team covers is refused at once, at its field.
     corporation = people("corporatie")
