@@ -6,11 +6,17 @@ follow-up snapshot a month later: rows per second of the full import
 the same for a raw load of the file into a bare table (PostgreSQL ``COPY``;
 SQLite: csv reader and ``executemany``), their ratio, and the peak memory of
 the import process. Run through ``make bench``.
+
+Then, for ``BENCH_XLSX_ROWS`` rows (50,000 unless set; 0 skips it), the same first snapshot as CSV and as an
+XLSX workbook, each imported into a fresh database of each kind, and the ratio of their times: the target is
+an XLSX import at most 2.0 times the CSV one. The workbook holds its cells as a corporation's export does:
+dates as date cells, amounts and house numbers as numbers, the rest as text.
 """
 
 import csv
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -216,7 +222,74 @@ def main(sizes, backends):
                 )
 
 
+XLSX_TARGET = 2.0  # an XLSX import at most this many times the same rows' CSV import
+
+
+def xlsx_file(csv_path):
+    """The CSV ledger as a workbook, its cells typed as a corporation's export types them."""
+    from datetime import date
+    from decimal import Decimal
+
+    from openpyxl import Workbook
+
+    path = csv_path.with_suffix(".xlsx")
+    if path.exists():
+        return path
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    numbers = {"huisnummer"}
+    amounts = {"maandhuur", "achterstand"}
+    with open(csv_path, encoding="utf-8") as handle:
+        reader = csv.reader(handle, delimiter=";")
+        header = next(reader)
+        sheet.append(header)
+        for cells in reader:
+            typed = []
+            for name, text in zip(header, cells, strict=True):
+                if name == "peildatum":
+                    typed.append(date.fromisoformat(text))
+                elif name in numbers:
+                    typed.append(int(text))
+                elif name in amounts:
+                    typed.append(float(Decimal(text.replace(",", "."))))
+                else:
+                    typed.append(text or None)
+            sheet.append(typed)
+    workbook.save(path)
+    return path
+
+
+def xlsx_against_csv(rows, backends):
+    """Import the same rows as CSV and as XLSX, each into a fresh database, and print the ratio of the times."""
+    csv_path, _follow_up = files(rows)
+    xlsx_path = xlsx_file(csv_path)
+    print(f"\nXLSX against CSV, {rows:,} rows, each into a fresh database; target: XLSX/CSV at most {XLSX_TARGET}")
+    print(f"{'database':<11}{'CSV s':>8}{'XLSX s':>8}{'XLSX/CSV':>10}  {'target':<8}{'CSV MB':>7}{'XLSX MB':>8}")
+    for backend in backends:
+        seconds_csv, peak_csv, _out = run_import(fresh_database(backend), csv_path)
+        seconds_xlsx, peak_xlsx, _out = run_import(fresh_database(backend), xlsx_path)
+        ratio = seconds_xlsx / seconds_csv
+        verdict = "met" if ratio <= XLSX_TARGET else "MISSED"
+        print(
+            f"{backend:<11}{seconds_csv:>8.1f}{seconds_xlsx:>8.1f}{ratio:>10.2f}  {verdict:<8}{peak_csv:>7.0f}"
+            f"{peak_xlsx:>8.0f}",
+            flush=True,
+        )
+
+
+def commit():
+    git = shutil.which("git")
+    if git is None:
+        return "unknown"
+    result = subprocess.run([git, "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True, text=True)
+    return result.stdout.strip() or "unknown"
+
+
 if __name__ == "__main__":
-    sizes = [int(s) for s in os.environ.get("BENCH_LEDGER_ROWS", "50000,2500000").split(",")]
+    print(f"commit {commit()}, load average {' '.join(f'{n:.2f}' for n in os.getloadavg())}, {os.cpu_count()} cores")
+    sizes = [int(s) for s in os.environ.get("BENCH_LEDGER_ROWS", "50000,2500000").split(",") if s]
     backends = os.environ.get("BENCH_DATABASES", "postgresql,sqlite").split(",")
     main(sizes, backends)
+    xlsx_rows = int(os.environ.get("BENCH_XLSX_ROWS", "50000"))
+    if xlsx_rows:
+        xlsx_against_csv(xlsx_rows, backends)

@@ -1,6 +1,8 @@
 """The rent-ledger parser: formats, every malformed input, and the all-or-nothing report."""
 
 import io
+import re
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -273,6 +275,140 @@ def test_xlsx_errors_name_the_spreadsheet_row(tmp_path):
 
     error = only_error(report)
     assert (error.row, error.column, error.value) == (3, "postcode", "33110")
+
+
+# Workbook cells as calamine reads them: the same values and errors openpyxl gave.
+
+
+def test_xlsx_cells_are_read_as_the_workbook_holds_them(tmp_path):
+    cells = row(
+        peildatum=date(2025, 3, 31),  # a date cell
+        contractnummer=1001,  # a contract number typed as a number
+        huisnummer=12,
+        postcode="3311 GR",
+        maandhuur=1234.5,  # a float amount
+        achterstand=0.1 + 0.2,  # float noise
+        betalingsregeling=True,  # a boolean cell
+        bsn=111222333,
+    )
+    path = write(tmp_path, xlsx_bytes([HEADER, list(cells.values())]), "l.xlsx")
+
+    (first,), report = parse(path, "l.xlsx")
+
+    assert report.is_valid, report.errors
+    assert (first.reference_date, first.contract_number, first.house_number) == (date(2025, 3, 31), "1001", "12")
+    assert (first.monthly_rent, first.arrears) == (Decimal("1234.50"), Decimal("0.30"))
+    assert (first.payment_arrangement, first.bsn) == (True, "111222333")
+
+
+def test_a_whole_number_cell_is_quoted_in_an_error_as_written(tmp_path):
+    cells = row(huisnummer=0, maandhuur=1000000)
+    path = write(tmp_path, xlsx_bytes([HEADER, list(cells.values())]), "l.xlsx")
+
+    _rows, report = parse(path, "l.xlsx")
+
+    assert [(error.row, error.column, error.value) for error in report.errors] == [
+        (2, "huisnummer", "0"),
+        (2, "maandhuur", "1000000"),
+    ]
+    assert report.errors[0].message.startswith("'0' is not a house number.")
+    assert report.errors[1].message == "'1000000' is too large for an amount in euros."
+
+
+def test_a_third_decimal_in_a_workbook_amount_is_refused(tmp_path):
+    path = write(tmp_path, xlsx_bytes([HEADER, list(row(maandhuur=712.505).values())]), "l.xlsx")
+
+    _rows, report = parse(path, "l.xlsx")
+
+    error = only_error(report)
+    assert (error.row, error.column, error.message) == (2, "maandhuur", "'712.505' has more than two decimals.")
+
+
+def _with_cached_formula(content, cell, formula, cached):
+    """The workbook with ``cell`` of the first sheet replaced by a formula and the value Excel saved for it."""
+    source, target = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(target, "w") as archive:
+        for part in source.infolist():
+            data = source.read(part)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                data, count = re.subn(
+                    rf'<c r="{cell}"[^>]*>.*?</c>'.encode(),
+                    f'<c r="{cell}"><f>{formula}</f><v>{cached}</v></c>'.encode(),
+                    data,
+                )
+                assert count == 1
+            archive.writestr(part, data)
+    return target.getvalue()
+
+
+def test_a_formula_cell_is_read_as_its_cached_value(tmp_path):
+    content = _with_cached_formula(xlsx_bytes([HEADER, list(row(maandhuur=1).values())]), "I2", "500+212.5", "712.5")
+    path = write(tmp_path, content, "l.xlsx")
+
+    (first,), report = parse(path, "l.xlsx")
+
+    assert report.is_valid, report.errors
+    assert first.monthly_rent == Decimal("712.50")
+
+
+def test_an_error_cell_reads_as_empty(tmp_path):
+    path = write(tmp_path, xlsx_bytes([HEADER, list(row(maandhuur="#N/A").values())]), "l.xlsx")
+
+    _rows, report = parse(path, "l.xlsx")
+
+    error = only_error(report)
+    assert (error.row, error.column, error.message) == (2, "maandhuur", "This field is required.")
+
+
+def test_xlsx_gap_rows_and_a_table_away_from_a1_keep_the_spreadsheet_numbers(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    rows = [
+        HEADER,
+        list(row(contractnummer="C-1").values()),
+        [],
+        [],
+        list(row(contractnummer="C-2", postcode="33110").values()),
+    ]
+    for number, values in enumerate(rows, start=3):  # the table starts at C3
+        for column, value in enumerate(values, start=3):
+            sheet.cell(row=number, column=column, value=value)
+    sheet.cell(row=12, column=40, value="   ")  # a stray cell of spaces, far below and to the right
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    path = write(tmp_path, buffer.getvalue(), "l.xlsx")
+
+    rows, report = parse(path, "l.xlsx")
+
+    assert [ledger_row.row_number for ledger_row in rows] == [4]
+    assert report.rows_read == 2
+    error = only_error(report)
+    assert (error.row, error.column, error.value) == (7, "postcode", "33110")
+    assert [len(cells) for cells in read_ledger(path, "l.xlsx")][:3] == [40, 40, 40]  # column A is position 0
+
+
+def test_the_first_worksheet_is_read_when_a_chart_sheet_comes_first(tmp_path):
+    workbook = openpyxl.Workbook()
+    for values in (HEADER, list(row().values())):
+        workbook.active.append(values)
+    workbook.create_chartsheet("Grafiek", 0)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    rows, report = parse(write(tmp_path, buffer.getvalue(), "l.xlsx"), "l.xlsx")
+
+    assert report.is_valid, report.errors
+    assert len(rows) == 1
+
+
+@pytest.mark.parametrize("part", ["mimetype", "xl/workbook.bin"])
+def test_an_opendocument_or_binary_workbook_is_not_read_as_xlsx(tmp_path, part):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(part, "application/vnd.oasis.opendocument.spreadsheet")
+    _rows, report = parse(write(tmp_path, buffer.getvalue(), "ledger.xlsx"), "ledger.xlsx")
+
+    assert messages(report) == ["The file is not a readable Excel workbook (.xlsx)."]
 
 
 def test_a_file_object_is_read_and_left_open():

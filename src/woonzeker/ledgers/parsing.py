@@ -45,7 +45,7 @@ from decimal import Decimal
 from itertools import chain
 from typing import NamedTuple
 
-import openpyxl
+import python_calamine
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
@@ -217,7 +217,8 @@ def read_ledger(source, filename):
     ``source`` is a path or a binary, seekable file object (which is left open); ``filename`` is the name the
     sender gave the file. The format is detected from the content: XLSX (a zip archive) or else CSV. Every row
     of the sheet is yielded, empty ones included, so ``enumerate(rows, start=1)`` gives spreadsheet row numbers.
-    CSV cells are strings; XLSX cells are whatever the workbook holds (str, int, float, datetime, bool, None).
+    CSV cells are strings; XLSX cells are whatever the workbook holds (str, int, float, date, datetime, bool; '' when
+    empty).
     Raises ``LedgerFileError`` when the file cannot be read.
     """
     with _open(source) as fileobj:
@@ -266,28 +267,53 @@ def _refuse_zip_bomb(fileobj):
             _("The workbook unpacks to %(size)d MB, far more than a ledger can hold; it is not read.")
             % {"size": unpacked // 1024**2}
         )
+    # calamine also reads binary workbooks (.xlsb) and OpenDocument sheets (.ods), both zip archives too; the
+    # format is XLSX, as it was when openpyxl read the workbooks.
+    if any(part.filename in ("xl/workbook.bin", "mimetype") for part in parts):
+        raise LedgerFileError(_("The file is not a readable Excel workbook (.xlsx)."))
+
+
+#: Whole numbers a workbook stores as floats are read as ints below this size, as openpyxl read them (it kept
+#: the integers Excel writes without a decimal point), so a value quoted in an error reads ``12``, not ``12.0``.
+_WHOLE_NUMBER_LIMIT = 10**15
+
+
+def _workbook_cell(value):
+    if type(value) is float and value.is_integer() and -_WHOLE_NUMBER_LIMIT < value < _WHOLE_NUMBER_LIMIT:
+        return int(value)
+    return value
 
 
 def _xlsx_rows(fileobj):
+    """The first worksheet's rows as calamine reads them: from row 1 and column A, an empty cell as ''.
+
+    calamine gives numbers as floats, date cells as ``date`` (``datetime`` with a time of day), booleans as
+    bools, a formula's cached value (an error value such as ``#N/A`` as ''), and strings as they are.
+    """
     _refuse_zip_bomb(fileobj)
     try:
-        workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # a damaged workbook makes openpyxl raise many kinds of errors
+        workbook = python_calamine.CalamineWorkbook.from_filelike(fileobj)
+    except Exception as exc:  # a damaged workbook makes calamine raise several kinds of errors
         raise LedgerFileError(_("The file is not a readable Excel workbook (.xlsx).")) from exc
     try:
-        if not workbook.worksheets:
+        worksheets = [
+            index
+            for index, sheet in enumerate(workbook.sheets_metadata)
+            if sheet.typ == python_calamine.SheetTypeEnum.WorkSheet
+        ]
+        if not worksheets:
             raise LedgerFileError(_("The file is empty."))
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # the stored dimensions may be wrong; read every cell there is
-        rows = sheet.iter_rows(values_only=True)
-        while True:
-            try:
-                row = next(rows)
-            except StopIteration:
-                return
-            except Exception as exc:
-                raise LedgerFileError(_("The file is not a readable Excel workbook (.xlsx).")) from exc
-            yield row
+        try:
+            sheet = workbook.get_sheet_by_index(worksheets[0])
+            rows = sheet.iter_rows()
+        except Exception as exc:
+            raise LedgerFileError(_("The file is not a readable Excel workbook (.xlsx).")) from exc
+        # iter_rows starts at row 1 but at the first column that holds a value: pad, so positions are columns.
+        first_column = sheet.start[1] if sheet.start else 0
+        padding = [""] * first_column
+        whole = _workbook_cell
+        for cells in rows:
+            yield [*padding, *map(whole, cells)] if first_column else list(map(whole, cells))
     finally:
         workbook.close()
 
