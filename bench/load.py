@@ -14,7 +14,9 @@ replicas of 1 CPU each. This benchmark follows its method on this machine:
    20), with 1 user and with 16 users: the case list of a social team's case worker (scoped),
    the case list of a housing corporation's coordinator (the largest set one party sees), one
    case's detail, creating a signal (POST), and ``/healthz``, a minimal Django view through the
-   same middleware and server, as the baseline;
+   same middleware and server, as the baseline, run first and last in each series (the floor is
+   the mean of the two medians); each scenario once for ``BENCH_WARM_UP_SECONDS`` (3) first, not
+   counted;
 4. a table per endpoint and user count: median, p95, requests per second, the median as a
    multiple of the minimal view's, the target (a multiple of the minimal view's, at 16 users:
    ``bench/targets.py``) with PASS or MISS, and Open Zaak's figure; the ratios also go to the
@@ -50,6 +52,8 @@ DATABASE = os.environ.get("BENCH_LOAD_DATABASE", "woonzeker_bench_national")
 DATABASE_URL = PG_ADMIN.rsplit("/", 1)[0] + "/" + DATABASE
 CASES = int(os.environ.get("BENCH_CASES", "1000000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
+#: A short run of each scenario, not counted, before the measured ones.
+WARM_UP_SECONDS = int(os.environ.get("BENCH_WARM_UP_SECONDS", "3"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 USER_COUNTS = tuple(int(n) for n in os.environ.get("BENCH_USERS", "1,16").split(","))
 
@@ -257,6 +261,19 @@ def run_locust(endpoint, users, environment, port=PORT, seconds=SECONDS):
     return stats
 
 
+def both_ends(runs):
+    """The minimal view's figures over its runs at the start and the end of a series: the mean of their
+    medians (so a machine that got slower or faster during the series moves the floor with it)."""
+    return {
+        "requests": sum(r["requests"] for r in runs),
+        "failures": sum(r["failures"] for r in runs),
+        "median": sum(r["median"] for r in runs) / len(runs),
+        "mean": sum(r["mean"] for r in runs) / len(runs),
+        "p95": max(r["p95"] for r in runs),
+        "rps": sum(r["rps"] for r in runs) / len(runs),
+    }
+
+
 def read_stats(handle):
     """Locust's ``<prefix>_stats.csv`` as {endpoint: figures}."""
     stats = {}
@@ -339,17 +356,27 @@ def main():
     with open(WORK / "load-gunicorn.log", "w") as log:
         server = start_server(log)
         try:
+            for endpoint in ONLY:  # the processes' first requests (connections, statements) left out
+                run_locust(endpoint, max(USER_COUNTS), environment, seconds=WARM_UP_SECONDS)
             results = {}
             for users in USER_COUNTS:
                 results[users] = {}
-                for endpoint in ONLY:
-                    results[users].update(run_locust(endpoint, users, environment))
-                    figures = results[users][endpoint]
+                # The floor first and last in each series: the machine's drift falls on it as on the endpoints.
+                order = [MINIMAL, *(e for e in ONLY if e != MINIMAL), MINIMAL] if MINIMAL in ONLY else ONLY
+                minimal = []
+                for endpoint in order:
+                    figures = run_locust(endpoint, users, environment)[endpoint]
+                    if endpoint == MINIMAL:
+                        minimal.append(figures)
+                    else:
+                        results[users][endpoint] = figures
                     print(
                         f"  {users:>2} user(s), {endpoint}: {figures['requests']:,} requests, "
                         f"median {figures['median']:.0f} ms",
                         flush=True,
                     )
+                if minimal:
+                    results[users][MINIMAL] = both_ends(minimal)
         finally:
             server.terminate()
             server.wait(timeout=30)

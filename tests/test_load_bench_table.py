@@ -3,7 +3,7 @@ the targets on those ratios."""
 
 import io
 
-from bench.load import DETAIL, MINIMAL, TEAM_LIST, format_table, read_stats, result_rows
+from bench.load import DETAIL, MINIMAL, TEAM_LIST, both_ends, format_table, read_stats, result_rows
 
 
 def stats(median, p95, rps=10.0, failures=0):
@@ -47,3 +47,9 @@ def test_failed_requests_fail_the_target():
 def test_no_minimal_view_no_pass():
     rows = result_rows({16: {DETAIL: stats(1, 2)}})
     assert rows[0]["ratio"] is None and rows[0]["met"] == "MISS"
+
+
+def test_the_floor_is_the_mean_of_the_minimal_views_first_and_last_run():
+    floor = both_ends([stats(4, 8, rps=1000, failures=1), stats(6, 12, rps=800)])
+    assert floor["median"] == 5 and floor["rps"] == 900 and floor["p95"] == 12
+    assert floor["requests"] == 200 and floor["failures"] == 1
