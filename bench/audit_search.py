@@ -17,6 +17,7 @@ import time
 
 import psycopg
 
+from bench import machine
 from bench.load import DATABASE_URL, ensure_data_set
 from bench.pages import get_page, median_ms, signed_in
 
@@ -92,6 +93,7 @@ def measure():
 
 
 if __name__ == "__main__":
+    machine.header("audit search")
     ensure_data_set()
     fill_trail()
     measure()

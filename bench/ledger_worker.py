@@ -15,6 +15,7 @@ import time
 
 import psycopg
 
+from bench import machine
 from bench.ledger_import import PG_DB, ROOT, files, fresh_database, run_import
 
 QUEUE = (
@@ -66,6 +67,7 @@ def through_the_worker(env, path):
 
 
 def main(rows):
+    machine.header("ledger import through the task worker")
     first, _follow_up = files(rows)
     print("fresh database, direct import", flush=True)
     env = fresh_database("postgresql")

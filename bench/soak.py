@@ -15,7 +15,7 @@ import time
 
 import psutil
 
-from bench import load
+from bench import load, machine
 
 USERS = int(os.environ.get("SOAK_USERS", "8"))
 SECONDS = int(os.environ.get("SOAK_SECONDS", "180"))
@@ -28,6 +28,7 @@ def worker_memory(server):
 
 
 def main():
+    machine.header("soak")
     load.WORK.mkdir(parents=True, exist_ok=True)
     load.ensure_data_set()
     environment = load.prepare_users()

@@ -15,6 +15,7 @@ Run: ``PYTHONPATH=src:. .venv/bin/python -m bench.work_queue`` (part of ``make b
 
 from urllib.parse import urlencode
 
+from bench import machine
 from bench.load import DATABASE_URL, ensure_data_set
 from bench.pages import get_page, median_ms, signed_in
 
@@ -109,5 +110,6 @@ def measure():
 
 
 if __name__ == "__main__":
+    machine.header("work queue")
     ensure_data_set()
     measure()

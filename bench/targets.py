@@ -1,0 +1,56 @@
+"""Every target of the benchmarks, each a ratio to a floor measured in the same run (issue 17).
+
+A figure in milliseconds says as much about the machine as about the code; a ratio to what the same
+machine does at its least in the same run (the same rows written by bare SQL, an empty Django view
+through the same server) says how far the code is from that floor. ``bench/summary.py`` judges each
+measured ratio against its target here and lists the targets nothing measured.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Target:
+    what: str  # what is divided by what
+    comparison: str  # "≥", "≤" or "<": the value must stand so to the bound
+    bound: float
+    measured_by: str  # the benchmark (bench/<name>.py) that reports it
+    unit: str = "×"
+
+    def met(self, value):
+        if value is None:
+            return False
+        if self.comparison == "≥":
+            return value >= self.bound
+        if self.comparison == "≤":
+            return value <= self.bound
+        if self.comparison == "<":
+            return value < self.bound
+        raise ValueError(f"unknown comparison {self.comparison!r}")
+
+    def text(self):
+        return f"{self.comparison} {format_value(self.bound, self.unit)}"
+
+
+def format_value(value, unit):
+    if value is None:
+        return "—"
+    if unit == "MB":
+        return f"{value:,.0f} MB"
+    return f"{value:.2f}{unit}"
+
+
+TARGETS = {
+    "ledger_first": Target("ledger import, first snapshot: rows/s ÷ the bare-SQL floor's", "≥", 0.8, "ledger_import"),
+    "ledger_follow_up": Target(
+        "ledger import, follow-up snapshot: rows/s ÷ the bare-SQL floor's", "≥", 0.8, "ledger_import"
+    ),
+    "ledger_memory": Target("ledger import: peak memory of the process", "<", 1024, "ledger_import", "MB"),
+    # Measured by the XLSX part of bench/ledger_import.py: Results.add("xlsx_vs_csv", xlsx_s / csv_s, ...).
+    "xlsx_vs_csv": Target("XLSX of 50,000 rows: import seconds ÷ the same rows as CSV", "≤", 2.0, "ledger_import"),
+    "api_detail": Target("API case detail, 16 users: median ÷ the minimal view's", "≤", 3.0, "load"),
+    "api_team_list": Target("API case list (team case worker), 16 users: median ÷ minimal", "≤", 5.0, "load"),
+    "api_coordinator_list": Target("API case list (coordinator), 16 users: median ÷ minimal", "≤", 5.0, "load"),
+    "api_signal": Target("API create signal, 16 users: median ÷ the minimal view's", "≤", 6.0, "load"),
+    "audit_overhead": Target("audit: case detail at 16 users, audited ÷ unaudited req/s", "≥", 0.9, "audit_overhead"),
+}
