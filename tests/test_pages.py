@@ -117,3 +117,11 @@ def test_an_expired_form_is_explained_in_dutch():
     page = response.content.decode()
     assert "Dit formulier is verlopen" in page and "Er is niets opgeslagen" in page
     assert "Forbidden" not in page and "CSRF" not in page
+
+
+@pytest.mark.django_db
+def test_a_request_for_another_host_is_refused_in_dutch(client):
+    response = client.get("/inloggen/", HTTP_HOST="woonzeker.elders.example")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Dit verzoek kan Woonzeker niet verwerken" in page and "Bad Request" not in page
