@@ -1,6 +1,7 @@
 """The rent-ledger parser: formats, every malformed input, and the all-or-nothing report."""
 
 import io
+import os
 import re
 import zipfile
 from datetime import date, datetime
@@ -399,6 +400,25 @@ def test_the_first_worksheet_is_read_when_a_chart_sheet_comes_first(tmp_path):
 
     assert report.is_valid, report.errors
     assert len(rows) == 1
+
+
+def test_a_workbook_that_unpacks_to_more_than_a_full_sheet_is_not_opened(tmp_path, monkeypatch):
+    monkeypatch.setattr(parsing, "XLSX_MAX_UNPACKED_BYTES", 1024**2)  # the bound, scaled down to a test's size
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", os.urandom(1024**2 + 1))  # random: it does not compress
+    _rows, report = parse(write(tmp_path, buffer.getvalue(), "ledger.xlsx"), "ledger.xlsx")
+
+    assert messages(report) == ["The workbook unpacks to 1 MB, far more than a ledger can hold; it is not read."]
+
+
+def test_a_workbook_part_that_shrank_a_thousandfold_is_not_opened(tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * 8 * 1024**2)  # 8 MB of one byte: a few kB packed
+    _rows, report = parse(write(tmp_path, buffer.getvalue(), "ledger.xlsx"), "ledger.xlsx")
+
+    assert messages(report) == ["The workbook unpacks to 8 MB, far more than a ledger can hold; it is not read."]
 
 
 @pytest.mark.parametrize("part", ["mimetype", "xl/workbook.bin"])

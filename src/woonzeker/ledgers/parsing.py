@@ -244,9 +244,10 @@ def _open(source):
     return contextlib.nullcontext(source)
 
 
-#: A workbook whose parts unpack to more than this is refused before it is opened (a "zip bomb"). A real
-#: ledger of 2,500,000 rows unpacks to about 1 GB; a bomb of a few kB unpacks to many GB.
-XLSX_MAX_UNPACKED_BYTES = 4 * 1024**3
+#: A workbook whose parts unpack to more than this is refused before it is opened (a "zip bomb"). A sheet holds
+#: at most 1,048,576 rows, which unpack to about 600 MB in a ledger's columns (50,000 rows: 28 MB); calamine
+#: reads the whole sheet into memory (decision 121), so this bound is the worker's memory bound too.
+XLSX_MAX_UNPACKED_BYTES = 1024**3
 #: Real workbooks compress their sheets about 5 to 20 times; a part that shrank a thousandfold is a bomb.
 XLSX_MAX_RATIO = 1000
 
