@@ -102,7 +102,6 @@ def indexed_floor_postgresql(path, follow_up=None):
     keys, in SQL alone (no validation, no rules). Returns the seconds of each step, in one transaction;
     with ``follow_up``, a second dict: the same for the follow-up file into the same tables (the
     tenancies it does not hold yet, every snapshot)."""
-    seconds = {}
     with psycopg.connect(f"postgres://postgres@127.0.0.1:5432/{PG_DB}", autocommit=True) as connection:
         corporation = connection.execute("SELECT id FROM organisations_organisation WHERE code = 'merwehaven'")
         corporation = corporation.fetchone()[0]
@@ -116,57 +115,21 @@ def indexed_floor_postgresql(path, follow_up=None):
                     f"ALTER TABLE floor_{table} ADD FOREIGN KEY ({column}) REFERENCES {target} (id) "
                     "DEFERRABLE INITIALLY DEFERRED"
                 )
-        clock = time.perf_counter()
-
-        def lap(name):
-            nonlocal clock
-            now = time.perf_counter()
-            seconds[name] = round(now - clock, 2)
-            clock = now
-
-        with connection.transaction():
-            connection.execute(f"CREATE TEMP TABLE raw_ledger ({', '.join(f'{c} text' for c in HEADER)})")
-            copy_sql = "COPY raw_ledger FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true)"
-            with connection.cursor() as cursor, open(path, "rb") as handle, cursor.copy(copy_sql) as copy:
-                while chunk := handle.read(1 << 20):
-                    copy.write(chunk)
-            lap("copy")
-            connection.execute(
-                "INSERT INTO floor_tenancies_tenancy (corporation_id, contract_number, tenant_name, street, "
-                "house_number, house_number_suffix, postcode, town, municipality_id, monthly_rent, phone, email, bsn, "
-                "bsn_hash) "
-                "SELECT %(corporation)s, contractnummer, huurder_naam, straat, huisnummer, "
-                "coalesce(huisnummer_toevoeging, ''), postcode, woonplaats, %(municipality)s, "
-                "replace(maandhuur, ',', '.')::numeric, '', '', "
-                # stand-ins of the ciphertext's and the keyed hash's size: random, as theirs are
-                "'v1:00000000:' || encode(sha256(('c' || bsn)::bytea), 'base64'), encode(sha256(bsn::bytea), 'hex') "
-                "FROM raw_ledger",
-                {"corporation": corporation, "municipality": municipality},
-            )
-            lap("tenancies")
-            connection.execute(
-                "INSERT INTO floor_ledgers_tenancysnapshot (tenancy_id, ledger_import_id, reference_date, "
-                "monthly_rent, arrears, payment_arrangement) SELECT t.id, %(ledger_import)s, r.peildatum::date, "
-                "t.monthly_rent, replace(r.achterstand, ',', '.')::numeric, r.betalingsregeling = 'ja' "
-                "FROM raw_ledger r JOIN floor_tenancies_tenancy t ON t.contract_number = r.contractnummer",
-                {"ledger_import": ledger_import},
-            )
-            lap("snapshots")
-            connection.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the foreign keys, checked row by row
-            lap("foreign_keys")
-        lap("commit")
+        ids = {"corporation": corporation, "municipality": municipality, "ledger_import": ledger_import}
+        seconds = _floor(connection, path, "raw_ledger", ids)
         if follow_up is not None:
-            seconds = [seconds, _follow_up_floor(connection, follow_up, corporation, municipality, ledger_import)]
+            for table in FLOOR_TABLES:
+                connection.execute(f"ANALYZE floor_{table}")  # as the import analyzes what it grew
+            seconds = [seconds, _floor(connection, follow_up, "raw_follow_up", ids, only_missing=True)]
         for table in ("ledgers_tenancysnapshot", "tenancies_tenancy"):
             connection.execute(f"DROP TABLE floor_{table}")
     return seconds
 
 
-def _follow_up_floor(connection, path, corporation, municipality, ledger_import):
-    """The follow-up's floor, into the floor tables holding the first file: load it, write the tenancies
-    not there yet (an anti join; none in this file) and a snapshot of every row."""
-    for table in FLOOR_TABLES:
-        connection.execute(f"ANALYZE floor_{table}")  # as the import analyzes what it grew
+def _floor(connection, path, raw, ids, only_missing=False):
+    """One file written into the floor tables by SQL alone, in one transaction: loaded (``COPY``), its
+    tenancies written (with ``only_missing``, those the tables do not hold yet: an anti join, as a follow-up
+    needs), a snapshot of every row, the foreign keys checked. Returns the seconds of each step."""
     seconds, clock = {}, time.perf_counter()
 
     def lap(name):
@@ -175,9 +138,15 @@ def _follow_up_floor(connection, path, corporation, municipality, ledger_import)
         seconds[name] = round(now - clock, 2)
         clock = now
 
+    missing = (
+        " WHERE NOT EXISTS (SELECT 1 FROM floor_tenancies_tenancy t "
+        "WHERE t.corporation_id = %(corporation)s AND t.contract_number = r.contractnummer)"
+        if only_missing
+        else ""
+    )
     with connection.transaction():
-        connection.execute(f"CREATE TEMP TABLE raw_follow_up ({', '.join(f'{c} text' for c in HEADER)})")
-        copy_sql = "COPY raw_follow_up FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true)"
+        connection.execute(f"CREATE TEMP TABLE {raw} ({', '.join(f'{c} text' for c in HEADER)})")
+        copy_sql = f"COPY {raw} FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true)"
         with connection.cursor() as cursor, open(path, "rb") as handle, cursor.copy(copy_sql) as copy:
             while chunk := handle.read(1 << 20):
                 copy.write(chunk)
@@ -189,21 +158,21 @@ def _follow_up_floor(connection, path, corporation, municipality, ledger_import)
             "SELECT %(corporation)s, contractnummer, huurder_naam, straat, huisnummer, "
             "coalesce(huisnummer_toevoeging, ''), postcode, woonplaats, %(municipality)s, "
             "replace(maandhuur, ',', '.')::numeric, '', '', "
+            # stand-ins of the ciphertext's and the keyed hash's size: random, as theirs are
             "'v1:00000000:' || encode(sha256(('c' || bsn)::bytea), 'base64'), encode(sha256(bsn::bytea), 'hex') "
-            "FROM raw_follow_up r WHERE NOT EXISTS (SELECT 1 FROM floor_tenancies_tenancy t "
-            "WHERE t.corporation_id = %(corporation)s AND t.contract_number = r.contractnummer)",
-            {"corporation": corporation, "municipality": municipality},
+            f"FROM {raw} r{missing}",
+            ids,
         )
         lap("tenancies")
         connection.execute(
             "INSERT INTO floor_ledgers_tenancysnapshot (tenancy_id, ledger_import_id, reference_date, "
             "monthly_rent, arrears, payment_arrangement) SELECT t.id, %(ledger_import)s, r.peildatum::date, "
             "t.monthly_rent, replace(r.achterstand, ',', '.')::numeric, r.betalingsregeling = 'ja' "
-            "FROM raw_follow_up r JOIN floor_tenancies_tenancy t ON t.contract_number = r.contractnummer",
-            {"ledger_import": ledger_import},
+            f"FROM {raw} r JOIN floor_tenancies_tenancy t ON t.contract_number = r.contractnummer",
+            ids,
         )
         lap("snapshots")
-        connection.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        connection.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the foreign keys, checked row by row
         lap("foreign_keys")
     lap("commit")
     return seconds
