@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from tests.factories import UserFactory, give_consent
 from woonzeker.accounts.models import Role
@@ -117,13 +118,34 @@ def test_the_digest_reads_the_choices_once_however_many_wait(with_email, world, 
             Notification.objects.create(user=user, kind=Kind.NEW_REFERRAL, key=key, message=f"m{number}")
 
     waiting(2)
-    with django_assert_num_queries(3) as few:  # the waiting notifications, the choices, the update
+    # the waiting notifications, the choices, and the claim in its transaction (savepoint, update, release)
+    with django_assert_num_queries(5) as few:
         assert send_digests() == 1
     waiting(12)
     with django_assert_num_queries(len(few.captured_queries)):
         assert send_digests() == 1
     assert mail.outbox[-1].body.count("- m") == 12
     assert "om het dossier te zien" not in mail.outbox[-1].body  # about no case: not sent to see one
+
+
+def test_a_digest_another_run_mailed_meanwhile_is_not_mailed_again(with_email, world, monkeypatch):
+    """Cron and the scheduled task starting at the same moment: the second finds the first's claim."""
+    from woonzeker.notifications import daily
+
+    user = world.team_worker
+    Preference.objects.create(user=user, kind=Kind.NEW_REFERRAL, delivery=Delivery.DAILY)
+    Notification.objects.create(user=user, kind=Kind.NEW_REFERRAL, key="k", message="Dossier 1 is gemeld.")
+    delivery_for = daily.delivery_for
+
+    def the_other_run_mails_them_meanwhile(*args):
+        Notification.objects.update(emailed_at=timezone.now())  # after this run read what waits
+        return delivery_for(*args)
+
+    monkeypatch.setattr(daily, "delivery_for", the_other_run_mails_them_meanwhile)
+    mail.outbox.clear()
+
+    assert daily.send_digests() == 0
+    assert mail.outbox == []
 
 
 def test_deadline_due_soon_and_passed_are_told_once_even_when_run_twice(with_email, make_case, world, today):

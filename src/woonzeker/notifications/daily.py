@@ -6,6 +6,7 @@ digest only carries what was not yet e-mailed.
 """
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -82,14 +83,26 @@ def send_digests():
         if delivery_for(notification.user, notification.kind, chosen) == Delivery.DAILY:
             by_user.setdefault(notification.user, []).append(notification)
     for user, notifications in by_user.items():
-        with translation.override("nl"):
-            body = "\n".join(
-                f"- {n.message}" + (f" {case_url(n.case_id)}" if sends_to_a_case(n.kind, n.case_id) else "")
-                for n in notifications
-            )
-            to_see_a_case = any(sends_to_a_case(n.kind, n.case_id) for n in notifications)
-            _send(user, _("your daily overview"), body, to_see_the_case=to_see_a_case)
-        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=timezone.now())
+        # Claimed before they are sent, in the transaction that sends them: a second run at the same moment (a
+        # cron line beside the task) waits for the claim and then finds them mailed; a failed send rolls the claim
+        # back, so they wait for the next digest.
+        with transaction.atomic():
+            claimed_at = timezone.now()
+            ids = [n.pk for n in notifications]
+            claimed = Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).update(emailed_at=claimed_at)
+            if claimed < len(ids):
+                notifications = list(
+                    Notification.objects.filter(pk__in=ids, emailed_at=claimed_at).order_by("created_at")
+                )
+            if not notifications:
+                continue
+            with translation.override("nl"):
+                body = "\n".join(
+                    f"- {n.message}" + (f" {case_url(n.case_id)}" if sends_to_a_case(n.kind, n.case_id) else "")
+                    for n in notifications
+                )
+                to_see_a_case = any(sends_to_a_case(n.kind, n.case_id) for n in notifications)
+                _send(user, _("your daily overview"), body, to_see_the_case=to_see_a_case)
         sent += 1
     return sent
 
