@@ -148,6 +148,30 @@ def test_a_digest_another_run_mailed_meanwhile_is_not_mailed_again(with_email, w
     assert mail.outbox == []
 
 
+def test_a_digest_that_could_not_be_sent_waits_for_the_next_one(with_email, world, monkeypatch):
+    from smtplib import SMTPException
+
+    from woonzeker.notifications import daily
+
+    user = world.team_worker
+    Preference.objects.create(user=user, kind=Kind.NEW_REFERRAL, delivery=Delivery.DAILY)
+    waiting = Notification.objects.create(user=user, kind=Kind.NEW_REFERRAL, key="k", message="Dossier 1 is gemeld.")
+
+    def mail_server_away(*args, **kwargs):
+        raise SMTPException("connection refused")
+
+    monkeypatch.setattr(daily, "_send", mail_server_away)
+    with pytest.raises(SMTPException):
+        daily.send_digests()
+    waiting.refresh_from_db()
+    assert waiting.emailed_at is None  # the claim rolled back with the failed send
+
+    monkeypatch.undo()
+    mail.outbox.clear()
+    assert daily.send_digests() == 1
+    assert "Dossier 1 is gemeld." in mail.outbox[-1].body
+
+
 def test_deadline_due_soon_and_passed_are_told_once_even_when_run_twice(with_email, make_case, world, today):
     due_soon = make_case(State.SIGNAL, established_days_ago=41)  # due tomorrow
     overdue = make_case(State.SIGNAL, established_days_ago=43)  # due yesterday
