@@ -169,22 +169,25 @@ def test_a_move_of_another_party_is_forbidden(world, make_case, today):
     assert response.status_code == 403
 
 
+def _signal_body(world, today, **changes):
+    return {
+        "contract_number": "API-2",
+        "tenant_name": "Api Huurder",
+        "street": "Singel",
+        "house_number": "4",
+        "postcode": "3312AB",
+        "town": "Dordrecht",
+        "municipality": world.dordrecht.pk,
+        "monthly_rent": "650.00",
+        "arrears": "700.00",
+        "established_on": today.isoformat(),
+        **changes,
+    }
+
+
 def test_create_a_signal(world, today):
     response = client_for(world.corporation_worker).post(
-        "/api/v1/cases/signals/",
-        {
-            "contract_number": "API-1",
-            "tenant_name": "Api Huurder",
-            "street": "Singel",
-            "house_number": "4",
-            "postcode": "3312AB",
-            "town": "Dordrecht",
-            "municipality": world.dordrecht.pk,
-            "monthly_rent": "650.00",
-            "arrears": "700.00",
-            "established_on": today.isoformat(),
-        },
-        format="json",
+        "/api/v1/cases/signals/", _signal_body(world, today, contract_number="API-1"), format="json"
     )
     assert response.status_code == 201, response.json()
     assert response.json()["state"] == "signal"
@@ -384,22 +387,6 @@ def test_a_token_stops_working_when_its_user_moves_to_another_organisation_or_ro
     world.corporation_worker.role = "coordinator"
     world.corporation_worker.save()
     assert api.get("/api/v1/cases/").status_code == 401
-
-
-def _signal_body(world, today, **changes):
-    return {
-        "contract_number": "API-2",
-        "tenant_name": "Api Huurder",
-        "street": "Singel",
-        "house_number": "4",
-        "postcode": "3312AB",
-        "town": "Dordrecht",
-        "municipality": world.dordrecht.pk,
-        "monthly_rent": "650.00",
-        "arrears": "700.00",
-        "established_on": today.isoformat(),
-        **changes,
-    }
 
 
 def test_a_signal_for_a_postcode_no_team_covers_is_a_problem_on_the_postcode(world, today):

@@ -68,23 +68,26 @@ def test_unknown_move_is_not_found(client, world, make_case):
     assert client.post(f"/dossiers/{case.pk}/establish_signal/").status_code == 404
 
 
+def _new_signal(client, world, today, **changes):
+    data = {
+        "contract_number": "N-9",
+        "tenant_name": "Nel Nieuw",
+        "street": "Singel",
+        "house_number": "3",
+        "postcode": "3312AB",
+        "town": "Dordrecht",
+        "municipality": world.dordrecht.pk,
+        "monthly_rent": "650,00",
+        "arrears": "1.300,00",
+        "established_on": today.isoformat(),
+        **changes,
+    }
+    return client.post("/signalen/nieuw/", data)
+
+
 def test_new_signal_page_records_tenancy_and_signal(client, world, today):
     client.force_login(world.corporation_worker)
-    response = client.post(
-        "/signalen/nieuw/",
-        {
-            "contract_number": "N-1",
-            "tenant_name": "Nel Nieuw",
-            "street": "Singel",
-            "house_number": "3",
-            "postcode": "3312 ab",
-            "town": "Dordrecht",
-            "municipality": world.dordrecht.pk,
-            "monthly_rent": "650,00",
-            "arrears": "1.300,00",
-            "established_on": today.isoformat(),
-        },
-    )
+    response = _new_signal(client, world, today, contract_number="N-1", postcode="3312 ab")
     assert response.status_code == 302
     case = world.corporation.corporation_cases.get()
     assert (case.tenancy.postcode, case.arrears_amount, case.state) == ("3312AB", Decimal("1300.00"), State.SIGNAL)
@@ -92,21 +95,7 @@ def test_new_signal_page_records_tenancy_and_signal(client, world, today):
 
 def test_new_signal_below_threshold_keeps_nothing(client, world, today):
     client.force_login(world.corporation_worker)
-    response = client.post(
-        "/signalen/nieuw/",
-        {
-            "contract_number": "N-2",
-            "tenant_name": "Nel Nieuw",
-            "street": "Singel",
-            "house_number": "3",
-            "postcode": "3312AB",
-            "town": "Dordrecht",
-            "municipality": world.dordrecht.pk,
-            "monthly_rent": "650,00",
-            "arrears": "100,00",
-            "established_on": today.isoformat(),
-        },
-    )
+    response = _new_signal(client, world, today, contract_number="N-2", arrears="100,00")
     assert response.status_code == 400
     assert "ten minste 1 maand huur zijn (€\u00a0650,00)" in response.content.decode()
     assert not world.corporation.tenancies.exists()
@@ -197,23 +186,6 @@ def test_case_numbers_are_shown_without_thousands_separator(client, world, make_
     assert "Dossier 1312" in client.get("/").content.decode()
     page = client.get(f"/dossiers/{case.pk}/").content.decode()
     assert "Dossier 1312" in page and "1.312" not in page
-
-
-def _new_signal(client, world, today, **changes):
-    data = {
-        "contract_number": "N-9",
-        "tenant_name": "Nel Nieuw",
-        "street": "Singel",
-        "house_number": "3",
-        "postcode": "3312AB",
-        "town": "Dordrecht",
-        "municipality": world.dordrecht.pk,
-        "monthly_rent": "650,00",
-        "arrears": "1.300,00",
-        "established_on": today.isoformat(),
-        **changes,
-    }
-    return client.post("/signalen/nieuw/", data)
 
 
 def test_a_second_signal_for_a_household_links_to_its_open_case(client, world, make_case, today):
