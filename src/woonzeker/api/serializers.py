@@ -7,10 +7,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from woonzeker.accounts.disclosure import list_row_for, may_read, readable_deadlines, shown_bsn
-from woonzeker.cases.constants import OPEN_STATES, CorporationDecision, Outcome, ReferralSource, Resolution
+from woonzeker.cases.constants import OPEN_STATES, CorporationDecision, Outcome, ReferralSource, Resolution, State
 from woonzeker.cases.deadlines import deadlines_of
 from woonzeker.cases.models import Case
 from woonzeker.cases.selectors import NEXT_STEP_NAMES, next_steps
+from woonzeker.covenants.models import Covenant
 from woonzeker.tenancies.models import format_address
 
 
@@ -137,7 +138,7 @@ ADDRESS_VALUES = (
 
 def case_list_values(cases):
     """The queryset of the list: just the columns ``case_list_row`` needs, as plain rows."""
-    return cases.values(*LIST_VALUES.values(), *ADDRESS_VALUES)
+    return cases.values(*LIST_VALUES.values(), *ADDRESS_VALUES, *NEXT_STEP_VALUES)
 
 
 def case_list_row(row, user, next_step=None):
@@ -151,15 +152,43 @@ def case_list_row(row, user, next_step=None):
     return list_row_for(user, {key: result[key] for key in CaseSerializer.Meta.fields})
 
 
+#: What ``selectors.next_steps`` reads of a case beyond the list's own columns, read by the list's one query.
+NEXT_STEP_VALUES = ("corporation_id", "corporation__name", "social_team__name", "covenant_id")
+
+
+_LISTED_CASE_COLUMNS = (
+    "state",
+    "referral_due_on",
+    "feedback_due_on",
+    "feedback_sent_on",
+    "corporation_decision",
+    "trajectory_started_on",
+)
+
+
+class _ListedCase:
+    """A case of a list page as ``selectors.next_steps`` reads it, from the page's plain row: the names it reads
+    of the ``Case`` model, the parties by name, the covenant from ``covenants`` (by id)."""
+
+    def __init__(self, row, covenants):
+        self.pk = row["id"]
+        for name in (*_LISTED_CASE_COLUMNS, "corporation_id"):
+            setattr(self, name, row[name])
+        self.corporation = row["corporation__name"]
+        self.social_team = row["social_team__name"]
+        self.covenant = covenants.get(row["covenant_id"])
+
+
 def list_next_steps(user, rows, today):
     """The next step of each open case among ``rows`` (a page of ``case_list_values``) as ``user`` may read it,
-    by case id: the work queue's own ``selectors.next_steps``, over the page's open cases read once more with the
-    parties and covenant it names (one query), so a page costs the same few queries whatever its length."""
-    ids = [row["id"] for row in rows if row["state"] in OPEN_STATES]
-    if not ids:
+    by case id: the work queue's own ``selectors.next_steps``, over the page's plain rows (``_ListedCase``);
+    the covenants of its trajectories (whose terms set the steps' dates) read in one small query."""
+    open_rows = [row for row in rows if row["state"] in OPEN_STATES]
+    if not open_rows:
         return {}
-    cases = Case.objects.filter(pk__in=ids).select_related("corporation", "social_team", "covenant")
-    return next_steps(user, list(cases), today)
+    trajectory_covenants = {row["covenant_id"] for row in open_rows if row["state"] == State.CARE_TRAJECTORY}
+    covenants = Covenant.objects.in_bulk(trajectory_covenants) if trajectory_covenants else {}
+    return next_steps(user, [_ListedCase(row, covenants) for row in open_rows], today)
 
 
 def next_step_answer(step):

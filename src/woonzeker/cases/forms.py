@@ -392,7 +392,7 @@ class NewSignalForm(HouseholdForm):
     established_on = _date(_("Arrears established on"))
     field_order = ["contract_number", *HouseholdForm.base_fields, "monthly_rent", "arrears", "established_on"]
 
-    @transaction.atomic
+    @transaction.atomic(savepoint=False)  # a refusal rolls back its caller's whole transaction; none goes on after one
     def perform(self, user):
         """Register (or update) the tenancy and establish its signal; all or nothing."""
         data = self.cleaned_data
@@ -419,7 +419,7 @@ class ReferResidentForm(HouseholdForm):
         label=_("Note for the social team"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
-    @transaction.atomic
+    @transaction.atomic(savepoint=False)
     def perform(self, user):
         """Register the household and refer it to the team of its address; all or nothing."""
         data = self.cleaned_data

@@ -204,7 +204,7 @@ def establish_signal(actor, tenancy, *, established_on, arrears, monthly_rent=No
         raise ValidationError({"arrears": arrears_threshold_message(monthly_rent, covenant)})
     # Coverage, as when it is referred: a signal no team covers could never be referred (``UncoveredAddress``).
     responsible_team(tenancy.municipality, tenancy.postcode)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the case and its event; a refusal ends the caller's transaction
         _refuse_second_open_case(actor, tenancy)
         case = Case.objects.create(
             covenant=covenant,
@@ -228,7 +228,7 @@ def refer_from_safe_home(actor, tenancy, *, referred_on, note=""):
     _check_date(referred_on, "referred_on")
     covenant = covenant_for(tenancy.municipality, referred_on)
     team = responsible_team(tenancy.municipality, tenancy.postcode)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the case and its event; a refusal ends the caller's transaction
         _refuse_second_open_case(actor, tenancy)
         case = Case.objects.create(
             covenant=covenant,
