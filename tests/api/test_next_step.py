@@ -62,6 +62,24 @@ def test_the_api_gives_a_case_workers_next_step_by_whom_and_by_when(client, worl
     assert "Lopende huur controleren" in row and str(world.corporation) in row and long_date(due) in row
 
 
+def test_a_payment_arrangement_due_for_review_before_the_next_check_is_the_next_step(client, world, trajectory, today):
+    from decimal import Decimal
+
+    agreed = today - timedelta(days=85)  # reviewed every 90 days: due in 5, before the check due in 20
+    services.record_payment_arrangement(
+        world.team_worker, trajectory, agreed_on=agreed, monthly_amount=Decimal("50"), total_amount=Decimal("600")
+    )
+    due = today + timedelta(days=5)
+    assert next_step_in_the_api(world.team_worker, trajectory) == {
+        "name": "review_arrangement",
+        "label": "Betalingsregeling herzien",
+        "by": str(world.team),
+        "due_on": due.isoformat(),
+    }
+    row = queue_row(client, world.team_worker, trajectory)
+    assert "Betalingsregeling herzien" in row and long_date(due) in row
+
+
 def test_the_label_follows_the_apis_language(world, trajectory):
     answer = client_for(world.team_worker).get(f"/api/v1/cases/{trajectory.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     assert answer.json()["next_step"]["label"] == "Check the current rent"

@@ -1,13 +1,14 @@
 from datetime import date
 from decimal import Decimal
 
+from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from woonzeker.accounts.disclosure import list_row_for, may_read, readable_deadlines, shown_bsn
-from woonzeker.cases.constants import OPEN_STATES, CorporationDecision, Outcome, ReferralSource, Resolution, State
+from woonzeker.cases.constants import OPEN_STATES, CorporationDecision, Outcome, ReferralSource, Resolution
 from woonzeker.cases.deadlines import deadlines_of
 from woonzeker.cases.models import Case
 from woonzeker.cases.selectors import NEXT_STEP_NAMES, next_steps
@@ -152,10 +153,16 @@ def case_list_row(row, user, next_step=None):
     return list_row_for(user, {key: result[key] for key in CaseSerializer.Meta.fields})
 
 
+#: The covenant's terms ``selectors.next_steps`` reads (through ``cases.deadlines``) for a trajectory.
+NEXT_STEP_TERMS = ("current_rent_check_interval_days", "arrangement_review_interval_days")
 #: What ``selectors.next_steps`` reads of a case beyond the list's own columns, read by the list's one query.
-NEXT_STEP_VALUES = ("corporation_id", "corporation__name", "social_team__name", "covenant_id")
-
-
+NEXT_STEP_VALUES = (
+    "corporation_id",
+    "corporation__name",
+    "social_team__name",
+    "covenant_id",
+    *(f"covenant__{term}" for term in NEXT_STEP_TERMS),
+)
 _LISTED_CASE_COLUMNS = (
     "state",
     "referral_due_on",
@@ -163,32 +170,29 @@ _LISTED_CASE_COLUMNS = (
     "feedback_sent_on",
     "corporation_decision",
     "trajectory_started_on",
+    "corporation_id",
 )
 
 
 class _ListedCase:
     """A case of a list page as ``selectors.next_steps`` reads it, from the page's plain row: the names it reads
-    of the ``Case`` model, the parties by name, the covenant from ``covenants`` (by id)."""
+    of the ``Case`` model, the parties by name, and the covenant as a row of its terms (any other field of it
+    would be read from the database when asked for, as with ``QuerySet.only``)."""
 
-    def __init__(self, row, covenants):
+    def __init__(self, row):
         self.pk = row["id"]
-        for name in (*_LISTED_CASE_COLUMNS, "corporation_id"):
+        for name in _LISTED_CASE_COLUMNS:
             setattr(self, name, row[name])
         self.corporation = row["corporation__name"]
         self.social_team = row["social_team__name"]
-        self.covenant = covenants.get(row["covenant_id"])
+        terms = [row[f"covenant__{term}"] for term in NEXT_STEP_TERMS]
+        self.covenant = Covenant.from_db(DEFAULT_DB_ALIAS, ["id", *NEXT_STEP_TERMS], [row["covenant_id"], *terms])
 
 
 def list_next_steps(user, rows, today):
     """The next step of each open case among ``rows`` (a page of ``case_list_values``) as ``user`` may read it,
-    by case id: the work queue's own ``selectors.next_steps``, over the page's plain rows (``_ListedCase``);
-    the covenants of its trajectories (whose terms set the steps' dates) read in one small query."""
-    open_rows = [row for row in rows if row["state"] in OPEN_STATES]
-    if not open_rows:
-        return {}
-    trajectory_covenants = {row["covenant_id"] for row in open_rows if row["state"] == State.CARE_TRAJECTORY}
-    covenants = Covenant.objects.in_bulk(trajectory_covenants) if trajectory_covenants else {}
-    return next_steps(user, [_ListedCase(row, covenants) for row in open_rows], today)
+    by case id: the work queue's own ``selectors.next_steps``, over the page's plain rows (``_ListedCase``)."""
+    return next_steps(user, [_ListedCase(row) for row in rows if row["state"] in OPEN_STATES], today)
 
 
 def next_step_answer(step):
