@@ -12,6 +12,7 @@ a list), so a template or serializer cannot show what its reader was not given.
 ``DISCLOSURE``; ``tests/accounts/test_canary.py`` checks every channel against it.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -449,11 +450,18 @@ def list_row_for(user, row):
     """A row of the case list (``api.serializers.case_list_row``) with what ``user`` may not read emptied.
 
     The row names no referrer, so a WRITER cell is read from its kind: the referrer's kind is its own."""
-    for key, record in LIST_KEY_RECORD.items():
-        cell = rule(user, record)
-        if cell == NO or (cell == WRITER and row.get("source") != reader_of(user)):
+    reader = reader_of(user)
+    for key, cell in _list_cells(reader):
+        if cell == NO or (cell == WRITER and row.get("source") != reader):
             row[key] = EMPTY[key]
     return row
+
+
+@functools.cache
+def _list_cells(reader):
+    """The table's cell of each key of ``LIST_KEY_RECORD`` for ``reader``, as ``rule`` gives it: looked up once per
+    kind of reader, not for every key of every row of every page."""
+    return tuple((key, DISCLOSURE[record][reader] if reader else NO) for key, record in LIST_KEY_RECORD.items())
 
 
 def readable_deadlines(user, deadlines):
