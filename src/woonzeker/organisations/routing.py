@@ -9,7 +9,7 @@ naming the postcode: a referral is never sent to a default team.
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from woonzeker.organisations.models import ServiceArea
+from woonzeker.organisations.models import Organisation
 from woonzeker.organisations.postcodes import display_postcode, normalise_postcode
 
 
@@ -20,15 +20,20 @@ class UncoveredAddress(ValidationError):
         super().__init__({"postcode": [message]})
 
 
+#: The teams of ``ServiceArea.objects.filter(municipality=…, postcode_from__lte=postcode, postcode_to__gte=postcode)``,
+#: written out: every new signal and referral asks, and the ORM took twice as long to write it as to run it
+#: (``bench/load.py``, create signal).
+TEAMS_SERVING = (
+    "SELECT DISTINCT team.* FROM organisations_organisation team"
+    " JOIN organisations_servicearea area ON area.team_id = team.id"
+    " WHERE area.municipality_id = %s AND area.postcode_from <= %s AND area.postcode_to >= %s"
+)
+
+
 def responsible_team(municipality, postcode):
     """The one social team that serves ``postcode`` in ``municipality``."""
     postcode = normalise_postcode(postcode)
-    areas = list(
-        ServiceArea.objects.filter(
-            municipality=municipality, postcode_from__lte=postcode, postcode_to__gte=postcode
-        ).select_related("team")
-    )
-    teams = {area.team for area in areas}
+    teams = set(Organisation.objects.raw(TEAMS_SERVING, [municipality.pk, postcode, postcode]))
     if not teams:
         raise UncoveredAddress(
             _("No social team covers postcode %(postcode)s in %(municipality)s.")
