@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, models
 from django.db.models import Count, F, Q, Value, When
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from woonzeker.accounts.authorization import visible_case_ids_sql
 from woonzeker.accounts.disclosure import OWN, may_read, may_search_by_bsn, rule
@@ -167,6 +167,25 @@ class NextStep:
     due_on: date | None = None
 
 
+#: Every next step: its code (``NextStep.name``, the API's) and its words (``NextStep.label``, the page's).
+NEXT_STEPS = {
+    "refer": gettext_lazy("Refer to the social team"),
+    "feed_back": gettext_lazy("Feed the analysis back"),
+    "corporation_decision": gettext_lazy("Agree or decline a care trajectory"),
+    "trajectory_decision": gettext_lazy("Decide on a care trajectory"),
+    "answer_request": gettext_lazy("Accept or decline the request to join"),
+    "check_current_rent": gettext_lazy("Check the current rent"),
+    "review_arrangement": gettext_lazy("Review the payment arrangement"),
+    "follow_trajectory": gettext_lazy("Follow the care trajectory to an outcome"),
+}
+#: The codes, as the API's schema lists them.
+NEXT_STEP_NAMES = tuple(NEXT_STEPS)
+
+
+def _step(name, by, due_on=None):
+    return NextStep(name, NEXT_STEPS[name], by, due_on)
+
+
 def next_steps(user, cases, today):
     """The next step of each of ``cases`` (a page of the work queue) as ``user`` may read it, by case id.
 
@@ -231,39 +250,26 @@ def _next_step(user, case, last_check, last_arrangement, asked):
     if case.state == State.SIGNAL:
         # The referral deadline is part of the signal (the establishment date plus the covenant's term).
         due_on = case.referral_due_on if may_read(user, "signal", case) else None
-        return NextStep("refer", _("Refer to the social team"), corporation, due_on)
+        return _step("refer", corporation, due_on)
     if case.state == State.REFERRED:
-        return NextStep("feed_back", _("Feed the analysis back"), team, case.feedback_due_on)
+        return _step("feed_back", team, case.feedback_due_on)
     if case.state == State.FEEDBACK_SENT:
         if case.corporation_id and not case.corporation_decision and may_read(user, "corporation_decision", case):
-            return NextStep("corporation_decision", _("Agree or decline a care trajectory"), corporation)
-        return NextStep("trajectory_decision", _("Decide on a care trajectory"), team)
+            return _step("corporation_decision", corporation)
+        return _step("trajectory_decision", team)
     if case.pk in asked:
-        return NextStep("answer_request", _("Accept or decline the request to join"), str(user.organisation))
+        return _step("answer_request", str(user.organisation))
     due = []
     if may_read(user, "current_rent_checks", case):
         on = deadlines.current_rent_check_due(last_check.get(case.pk), case.trajectory_started_on, case.covenant)
         if on:
-            due.append(NextStep("check_current_rent", _("Check the current rent"), corporation or team, on))
+            due.append(_step("check_current_rent", corporation or team, on))
     if case.pk in last_arrangement:
         on = deadlines.arrangement_review_due(last_arrangement[case.pk], case.covenant)
-        due.append(NextStep("review_arrangement", _("Review the payment arrangement"), team, on))
+        due.append(_step("review_arrangement", team, on))
     if due:
         return min(due, key=lambda step: step.due_on)
-    return NextStep("follow_trajectory", _("Follow the care trajectory to an outcome"), team)
-
-
-#: The codes of ``NextStep.name``, as the API's schema lists them.
-NEXT_STEP_NAMES = (
-    "refer",
-    "feed_back",
-    "corporation_decision",
-    "trajectory_decision",
-    "answer_request",
-    "check_current_rent",
-    "review_arrangement",
-    "follow_trajectory",
-)
+    return _step("follow_trajectory", team)
 
 
 def search_filter(query, user=None):
