@@ -117,10 +117,13 @@ bench: install
 	$(BENCH) bench.summary
 
 # A few minutes, before any change that touches a hot path: the ledger at 250,000 rows (PostgreSQL), the load
-# at 16 users on 20,000 cases in runs of 10 s, the audit overhead in three short rounds; then the summary.
+# at 16 users on 20,000 cases in runs of 10 s, the work queue and the dashboard on those cases, the audit overhead
+# in three short rounds; then the summary.
 bench-quick: export BENCH_RUN := quick-$(shell date -u +%Y%m%dT%H%M%SZ)
 bench-quick: install
 	BENCH_DATABASES=postgresql BENCH_LEDGER_ROWS=250000 $(BENCH) bench.ledger_import
 	BENCH_CASES=20000 BENCH_USERS=16 BENCH_SECONDS=10 $(BENCH) bench.load
+	BENCH_CASES=20000 $(BENCH) bench.work_queue
+	BENCH_CASES=20000 $(BENCH) bench.monitoring_dashboard
 	BENCH_CASES=20000 BENCH_ROUNDS=3 BENCH_SECONDS=8 $(BENCH) bench.audit_overhead
 	$(BENCH) bench.summary
