@@ -106,3 +106,15 @@ def dutch_date(day):
 
     with translation.override("nl"):
         return long_date(day)
+
+
+def client_for(user, scopes=None):
+    """An API client holding a new token of ``user`` with ``scopes`` (every scope when None)."""
+    from rest_framework.test import APIClient
+
+    from woonzeker.api.models import ApiToken, Scope
+
+    _token, key = ApiToken.issue(user=user, name="test", scopes=list(Scope.values if scopes is None else scopes))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client

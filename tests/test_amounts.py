@@ -6,10 +6,10 @@ import pytest
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
-from rest_framework.test import APIClient
 
+from tests.factories import client_for
 from woonzeker.amounts import AmountError, format_euro, parse_amount
-from woonzeker.api.models import ApiToken, Scope
+from woonzeker.api.models import Scope
 from woonzeker.api.views import _form_data
 from woonzeker.cases.forms import NewSignalForm
 from woonzeker.ledgers import parsing
@@ -99,9 +99,7 @@ def test_an_amount_is_shown_in_dutch():
 
 @pytest.mark.django_db
 def test_the_api_refuses_an_ambiguous_amount_as_the_ledger_does(world, today):
-    _token, key = ApiToken.issue(user=world.corporation_worker, name="test", scopes=[Scope.CASES_WRITE])
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    api = client_for(world.corporation_worker, [Scope.CASES_WRITE])
     signal = {
         "contract_number": "API-1",
         "tenant_name": "Api Huurder",

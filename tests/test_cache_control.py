@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.api.test_api import client_for
+from tests.factories import client_for
 from woonzeker.cases.constants import State
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import OrganisationFactory, ServiceAreaFactory, UserFactory
+from tests.factories import OrganisationFactory, ServiceAreaFactory, UserFactory, client_for
 from woonzeker.api.models import ApiToken, Scope
 from woonzeker.cases.constants import State
 from woonzeker.cases.models import Case, Consent, Involvement
@@ -181,11 +181,8 @@ def test_api_case_detail_in_two_statements(world, open_cases, party):
 
 
 def test_api_case_list_filtered(world, open_cases, today):
-    from rest_framework.test import APIClient
 
-    _token, key = ApiToken.issue(user=world.team_worker, name="count", scopes=[Scope.CASES_READ])
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    api = client_for(world.team_worker, [Scope.CASES_READ])
     url = f"/api/v1/cases/?state=referred&deadline_state=on_time&established_to={today.isoformat()}"
 
     def count_for(n):

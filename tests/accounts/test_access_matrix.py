@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
-from tests.factories import give_consent
+from tests.factories import client_for, give_consent
 from woonzeker.accounts.authorization import may_see, refusal
 from woonzeker.accounts.models import Role
 from woonzeker.api.models import ApiToken, Scope
@@ -138,9 +138,7 @@ def test_forbidden_moves_in_the_api(world, case_in, place, party):
     """The same cells through the API: not seen is 404, seen but not allowed is 403, nothing written."""
     case = case_in(place)
     user = getattr(world, party)
-    _token, key = ApiToken.issue(user=user, name="matrix", scopes=[Scope.CASES_READ, Scope.CASES_WRITE])
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    api = client_for(user, [Scope.CASES_READ, Scope.CASES_WRITE])
     events = case.events.count()
     for name in MOVE_FORMS:
         if party in VISIBLE[place] and refusal(user, MOVES[name], case) is None:

@@ -15,13 +15,12 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.test import Client
-from rest_framework.test import APIClient
 
 from tests.accounts.test_disclosure_table import documented_table
-from tests.factories import TenancyFactory, UserFactory
+from tests.factories import TenancyFactory, UserFactory, client_for
 from woonzeker.accounts.authorization import may_export_ddas, may_view_monitoring, visible_cases
 from woonzeker.accounts.models import Role
-from woonzeker.api.models import ApiToken, Scope
+from woonzeker.api.models import Scope
 from woonzeker.cases import services
 from woonzeker.cases.constants import CorporationDecision, Outcome, ProblemArea, Severity
 from woonzeker.cases.models import Involvement
@@ -335,9 +334,7 @@ def channels_for(user, canary, world):
     seen = {(QUEUE, None): _text(client.get("/"))}
     for case, _marks, _facts in canary.cases:
         seen[(PAGE, case.pk)] = _text(client.get(f"/dossiers/{case.pk}/"))
-    api = APIClient()
-    _token, key = ApiToken.issue(user=user, name="kanarie", scopes=[Scope.CASES_READ])
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    api = client_for(user, [Scope.CASES_READ])
     seen[(API_LIST, None)] = _text(api.get("/api/v1/cases/"))
     for case, _marks, _facts in canary.cases:
         seen[(API_CASE, case.pk)] = _text(api.get(f"/api/v1/cases/{case.pk}/"))

@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.api.test_api import client_for
-from tests.factories import TenancyFactory, UserFactory, dutch_date, give_consent
+from tests.factories import TenancyFactory, UserFactory, client_for, dutch_date, give_consent
 from woonzeker.accounts.models import Role
 from woonzeker.cases import services
 from woonzeker.cases.constants import State

@@ -2,9 +2,9 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
-from woonzeker.api.models import ApiToken, Scope
+from tests.factories import client_for
+from woonzeker.api.models import Scope
 
 pytestmark = pytest.mark.django_db
 
@@ -43,9 +43,7 @@ def test_a_signed_out_visitor_can_switch_the_sign_in_page_to_english(client):
 
 def test_the_api_keeps_accept_language_for_machine_clients(world, make_case):
     case = make_case()
-    _token, key = ApiToken.issue(user=world.corporation_worker, name="test", scopes=[Scope.CASES_READ])
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    api = client_for(world.corporation_worker, [Scope.CASES_READ])
     url = f"/api/v1/cases/{case.pk}/moves/record_approach/"
     dutch = api.post(url, {}, format="json")
     english = api.post(url, {}, format="json", HTTP_ACCEPT_LANGUAGE="en")

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tests.factories import UserFactory, give_consent
+from tests.factories import UserFactory, client_for, give_consent
 from woonzeker.accounts.authorization import visible_cases
 from woonzeker.api.models import ApiToken, Scope
 from woonzeker.audit.models import AuditEntry
@@ -17,13 +17,6 @@ from woonzeker.cases.models import Case
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def client_for(user, scopes=(Scope.CASES_READ, Scope.CASES_WRITE, Scope.LEDGER_WRITE)):
-    _token, key = ApiToken.issue(user=user, name="test", scopes=list(scopes))
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
 
 
 def test_no_token_is_a_401_problem(client):

@@ -5,8 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.api.test_api import client_for
-from tests.factories import give_consent
+from tests.factories import client_for, give_consent
 from woonzeker.cases import services
 from woonzeker.cases.constants import InvolvementStatus, State
 from woonzeker.cases.models import Involvement

@@ -5,9 +5,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.test import APIClient
 
-from woonzeker.api.models import ApiToken, Scope
+from tests.factories import client_for
+from woonzeker.api.models import Scope
 from woonzeker.audit import services as audit
 from woonzeker.audit.chain import chain_pending
 from woonzeker.audit.models import AuditAction, AuditEntry
@@ -22,10 +22,7 @@ def refusals():
 
 
 def api_client(user):
-    _token, key = ApiToken.issue(user=user, name="test", scopes=[Scope.CASES_READ, Scope.CASES_WRITE])
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
+    return client_for(user, [Scope.CASES_READ, Scope.CASES_WRITE])
 
 
 # --- Reads of a case the user may not see --------------------------------------------------------

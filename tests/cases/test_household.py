@@ -4,7 +4,7 @@ each change a line in the case's history."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.api.test_api import client_for
+from tests.factories import client_for
 from woonzeker.cases import services
 from woonzeker.cases.constants import State
 from woonzeker.cases.models import CaseEvent

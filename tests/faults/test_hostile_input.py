@@ -11,8 +11,7 @@ import pytest
 from django.db import connection
 from openpyxl import Workbook, load_workbook
 
-from tests.api.test_api import client_for
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, client_for
 from woonzeker.cases import services
 from woonzeker.cases.constants import State
 from woonzeker.cases.models import Case

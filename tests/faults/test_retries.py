@@ -10,8 +10,7 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tests.api.test_api import client_for
-from tests.factories import give_consent
+from tests.factories import client_for, give_consent
 from woonzeker.api.idempotency import forget_old_keys
 from woonzeker.api.models import ApiToken, IdempotentRequest, Scope
 from woonzeker.audit.models import AuditEntry

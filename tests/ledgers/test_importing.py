@@ -451,7 +451,7 @@ def test_a_later_ledger_leaves_unchanged_tenancies_unwritten(world, tmp_path, to
 def test_a_bsn_in_a_column_without_a_header_is_never_quoted_in_the_report(client, world, tmp_path, today):
     # One value more than the header names: the row is refused, and the report says where, with the value
     # masked, for it may be anything (here a BSN, and the column had no name to say so).
-    from tests.api.test_api import client_for
+    from tests.factories import client_for
 
     for channel, name in (("page", "headerless-page.csv"), ("api", "headerless-api.csv")):
         line = f"{today:%Y-%m-%d};H-{channel};Huurder H;Voorstraat;1;3311AB;Dordrecht;650,00;700;nee;123456782"
@@ -477,7 +477,7 @@ def test_a_bsn_in_a_column_without_a_header_is_never_quoted_in_the_report(client
 
 
 def test_a_file_with_450_000_unknown_columns_gives_a_small_report(client, world, tmp_path, today):
-    from tests.api.test_api import client_for
+    from tests.factories import client_for
 
     path = tmp_path / "wide.csv"
     path.write_text(

@@ -3,8 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.api.test_api import client_for
-from tests.factories import give_consent
+from tests.factories import client_for, give_consent
 from woonzeker.accounts.authorization import MoveRefused, visible_cases
 from woonzeker.api.models import Scope
 from woonzeker.cases import services
@@ -168,14 +167,11 @@ def test_a_consent_without_a_party_is_refused_on_the_page(client, make_case, wor
 
 
 def test_the_api_records_consent(world, make_case, today):
-    from rest_framework.test import APIClient
 
-    from woonzeker.api.models import ApiToken, Scope
+    from woonzeker.api.models import Scope
 
     case = make_case(State.CARE_TRAJECTORY)
-    _token, key = ApiToken.issue(user=world.team_worker, name="t", scopes=[Scope.CASES_READ, Scope.CASES_WRITE])
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    api = client_for(world.team_worker, [Scope.CASES_READ, Scope.CASES_WRITE])
     body = {"given_by": "J. de Vries", "given_on": today.isoformat(), "health_service": True}
     assert api.post(f"/api/v1/cases/{case.pk}/moves/record_consent/", body, format="json").status_code == 200
     consent = case.consents.get()

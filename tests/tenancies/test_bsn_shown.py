@@ -6,8 +6,7 @@ import logging
 import pytest
 from django.core import mail
 
-from tests.api.test_api import client_for
-from tests.factories import give_consent
+from tests.factories import client_for, give_consent
 from woonzeker.audit.models import AuditEntry
 from woonzeker.cases import services
 from woonzeker.cases.constants import State
