@@ -20,6 +20,7 @@ import pytest
 from django.db import connection
 
 from tests.ledgers.test_importing import ledger, run
+from woonzeker.ledgers import importing
 from woonzeker.ledgers.models import ImportStatus
 
 pytestmark = [
@@ -94,6 +95,13 @@ def _rescanned_scans(node, grown, rescanned=False):
         inner = node["Node Type"] == "Nested Loop" and relationship == "Inner"
         per_row = relationship == "SubPlan" and not child.get("Subplan Name", "").startswith("hashed")
         yield from _rescanned_scans(child, grown, rescanned or inner or per_row)
+
+
+@pytest.fixture(autouse=True)
+def chunks_of_a_thousand(monkeypatch):
+    """Each file written in a few chunks (``importing.CHUNK_ROWS``), so that every chunk's statements are
+    planned with the tables as the chunks before left them."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 1000)
 
 
 def import_explained(world, path):

@@ -3,7 +3,8 @@
 Each function mirrors a rule written as a plain Python function elsewhere,
 named in its docstring; ``tests/ledgers/test_rules_match.py`` checks that the
 set-based version and the plain rule agree. All of them run inside the
-import's transaction, after ``staging.write`` and ``staging.index``.
+import's transaction: those that take ``source`` once per chunk of the file, from ``staging.CHUNK``, as
+it arrives (``importing``); the rules after the whole file is staged and ``staging.index`` ran.
 """
 
 # ruff: noqa: S608 -- only table names and constants of this module are formatted into the SQL;
@@ -21,8 +22,6 @@ from woonzeker.ledgers.staging import TABLE as STAGING
 from woonzeker.organisations.models import Municipality
 from woonzeker.tenancies.models import Tenancy
 
-#: When the tenancy upsert inserted more rows than this, the table's statistics are refreshed before the update.
-ANALYZE_AFTER_ROWS = 10_000
 TENANCY = Tenancy._meta.db_table
 MUNICIPALITY = Municipality._meta.db_table
 SNAPSHOT = TenancySnapshot._meta.db_table
@@ -30,11 +29,17 @@ CASE = Case._meta.db_table
 EVENT = CaseEvent._meta.db_table
 RENT_CHECK = CurrentRentCheck._meta.db_table
 OPEN = ", ".join(f"'{state}'" for state in OPEN_STATES)
-# The staged row and its tenancy, joined on the corporation's own reference.
-STAGED_TENANCY = (
-    f"{STAGING} s JOIN {TENANCY} t ON t.corporation_id = %(corporation)s "
-    f"AND t.contract_number = s.contract_number AND NOT (t.contract_number = '')"
-)
+
+
+def _staged_tenancy(source):
+    """The staged row and its tenancy, joined on the corporation's own reference."""
+    return (
+        f"{source} s JOIN {TENANCY} t ON t.corporation_id = %(corporation)s "
+        f"AND t.contract_number = s.contract_number AND NOT (t.contract_number = '')"
+    )
+
+
+STAGED_TENANCY = _staged_tenancy(STAGING)
 # A case of the corporation whose tenancy is in the staged file.
 CASE_IN_FILE = (
     f"{CASE} c JOIN {TENANCY} t ON t.id = c.tenancy_id AND t.corporation_id = %(corporation)s "
@@ -71,14 +76,14 @@ def _covenant_values(covenants):
     )
 
 
-def uncovered_rows(context, covenants, limit):
+def uncovered_rows(context, covenants, limit, source=STAGING):
     """Coverage (``organisations.routing.responsible_team``): the rows whose postcode not exactly one social
     team covers, where that matters: the row would open a signal (the rule of ``open_signals``), or it moves
     the address of a tenancy with an open case. Such a case could never be referred, so the file is refused
     (all or nothing). A tenancy without arrears may live anywhere: its history is kept.
 
     Returns up to ``limit`` of (row number, postcode, municipality name, opens a signal), in row order, and
-    how many there are in all. Run after ``staging.index`` and before ``upsert_tenancies``."""
+    how many there are in all, of the rows in ``source``. Run before ``upsert_tenancies`` of those rows."""
     if not covenants:
         return [], 0
     open_case = f"EXISTS (SELECT 1 FROM {CASE} c WHERE c.tenancy_id = t.id AND c.state IN ({OPEN}))"
@@ -86,7 +91,7 @@ def uncovered_rows(context, covenants, limit):
     # uncovered rows are joined to their tenancy and cases.
     rows = f"""
         SELECT s.row_number, s.postcode, m.name, NOT ({open_case}) AS opens_signal
-        FROM {STAGING} s
+        FROM {source} s
         JOIN {MUNICIPALITY} m ON m.id = s.municipality_id
         LEFT JOIN {TENANCY} t ON t.corporation_id = %(corporation)s AND t.contract_number = s.contract_number
              AND NOT (t.contract_number = '')
@@ -101,8 +106,30 @@ def uncovered_rows(context, covenants, limit):
     return found, total
 
 
-def upsert_tenancies(context):
-    """Create the tenancies the corporation has not sent before; update the details of the others.
+#: When the tenancy upsert inserted more rows than this, the table's statistics are refreshed before the update.
+ANALYZE_AFTER_ROWS = 10_000
+
+
+class TenancyStatistics:
+    """When to refresh the tenancy table's statistics while one file's tenancies are written, chunk by chunk:
+    when more than ``ANALYZE_AFTER_ROWS`` were inserted since they were last refreshed, and at least as many
+    as had been by then (as far as this file grew the table, it doubled). A handful of ``ANALYZE`` for millions
+    of rows (each samples the whole table), and the planner never counts less than half of the file's rows."""
+
+    def __init__(self):
+        self.inserted = self.analyzed_at = 0
+
+    def due(self, inserted):
+        self.inserted += inserted
+        if self.inserted - self.analyzed_at > max(ANALYZE_AFTER_ROWS, self.analyzed_at):
+            self.analyzed_at = self.inserted
+            return True
+        return False
+
+
+def upsert_tenancies(context, source=STAGING, statistics=None):
+    """Create the tenancies the corporation has not sent before; update the details of the others (of the
+    rows in ``source``). Returns how many it created.
 
     Optional contact details that a later file leaves empty keep their earlier value. The BSN arrives
     encrypted and hashed (``importing._records``).
@@ -144,28 +171,28 @@ def upsert_tenancies(context):
     inserted = _execute(
         f"""
         INSERT INTO {TENANCY} (corporation_id, contract_number, {", ".join(columns)})
-        SELECT %(corporation)s, s.contract_number, {", ".join(f"s.{c}" for c in columns)} FROM {STAGING} s
+        SELECT %(corporation)s, s.contract_number, {", ".join(f"s.{c}" for c in columns)} FROM {source} s
         WHERE true
         ON CONFLICT (corporation_id, contract_number) WHERE NOT (contract_number = '') DO NOTHING
         """,
         context,
     )
-    if is_postgresql() and inserted > ANALYZE_AFTER_ROWS:
+    if is_postgresql() and (statistics or TenancyStatistics()).due(inserted):
         # The planner's statistics still describe the table before this file (its own uncommitted rows
         # included, they would be refreshed only after the commit): with "a handful of tenancies" the
         # update, snapshot and rule statements below would join millions of rows by nested loops.
         _execute(f"ANALYZE {TENANCY}", context)
     assignments, changed = updates("s", TENANCY)
-    updated = _execute(
+    _execute(
         f"""
         UPDATE {TENANCY} SET {assignments}
-        FROM {STAGING} s
+        FROM {source} s
         WHERE {TENANCY}.corporation_id = %(corporation)s AND {TENANCY}.contract_number = s.contract_number
           AND NOT ({TENANCY}.contract_number = '') AND ({changed})
         """,
         context,
     )
-    return updated + inserted
+    return inserted
 
 
 #: The household's details whose change by a ledger is a line in an open case's history, as the move
@@ -190,7 +217,7 @@ def _household_change(name):
     return f"CASE WHEN {differs} THEN {build}('field', '{name}'{values}) END"
 
 
-def record_household_changes(context):
+def record_household_changes(context, source=STAGING):
     """History: each change a ledger makes to the address or contact details of a tenancy with an open case
     is a line in that case's history (``correct_household``, by the importing user), listing every field it
     changes from what to what. One ``INSERT … SELECT``, from the corporation's open cases (its queue index)
@@ -210,24 +237,47 @@ def record_household_changes(context):
         FROM {CASE} c
         JOIN {TENANCY} t ON t.id = c.tenancy_id AND t.corporation_id = %(corporation)s
              AND NOT (t.contract_number = '')
-        JOIN {STAGING} s ON s.contract_number = t.contract_number
+        JOIN {source} s ON s.contract_number = t.contract_number
         WHERE c.corporation_id = %(corporation)s AND c.state IN ({OPEN}) AND ({changed})
         """,
         context,
     )
 
 
-def record_snapshots(context):
-    """History: every snapshot of every tenancy is kept."""
+def record_snapshots(context, source=STAGING):
+    """History: every snapshot of every tenancy is kept (of the rows in ``source``)."""
     return _execute(
         f"""
         INSERT INTO {SNAPSHOT} (tenancy_id, ledger_import_id, reference_date, monthly_rent, arrears,
                                 payment_arrangement)
         SELECT t.id, %(ledger_import)s, %(reference_date)s, s.monthly_rent, s.arrears, s.payment_arrangement
-        FROM {STAGED_TENANCY}
+        FROM {_staged_tenancy(source)}
         """,
         context,
     )
+
+
+def check_foreign_keys(context):
+    """Check now, on PostgreSQL, the foreign keys of the rows written so far that wait for the commit (Django
+    makes them ``DEFERRABLE INITIALLY DEFERRED``; they are checked, and the rows they name locked, once per
+    key per row). Called after each chunk, so that the checks of one chunk run while the next is read
+    (``reading``), not all of them at the commit; they go on waiting for the commit afterwards."""
+    if not is_postgresql():
+        return
+    names = [
+        connection.ops.quote_name(name)
+        for (name,) in _fetch(
+            """
+            SELECT conname FROM pg_constraint
+            WHERE contype = 'f' AND condeferrable AND condeferred
+              AND conrelid = ANY (ARRAY[%(tenancy)s, %(snapshot)s, %(event)s]::regclass[])
+            """,
+            {"tenancy": TENANCY, "snapshot": SNAPSHOT, "event": EVENT},
+        )
+    ]
+    if names:
+        _execute(f"SET CONSTRAINTS {', '.join(names)} IMMEDIATE", context)
+        _execute(f"SET CONSTRAINTS {', '.join(names)} DEFERRED", context)
 
 
 def _events(context, case_ids_sql, action, from_state, to_state, details_sql):

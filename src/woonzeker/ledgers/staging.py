@@ -1,8 +1,10 @@
 """A temporary table that holds one validated ledger while it is applied.
 
-Rows stream in: on PostgreSQL through ``COPY ... FROM STDIN``, on SQLite
-through ``executemany`` in batches, so memory does not grow with the file.
-The table lives inside the import's transaction and is dropped with it.
+Rows arrive a chunk at a time (``importing``): each chunk into a table of its own, ``CHUNK``, on
+PostgreSQL through ``COPY ... FROM STDIN``, on SQLite through ``executemany`` in batches, so memory does
+not grow with the file. The chunk's tenancies and snapshots are written from ``CHUNK``; then it is added to
+``TABLE``, which holds the whole file for the rules that follow. Both tables live inside the import's
+transaction and are dropped with it.
 """
 
 # ruff: noqa: S608 -- the table and column names formatted into the SQL are constants of this module.
@@ -12,6 +14,7 @@ from itertools import islice
 from django.db import connection
 
 TABLE = "ledger_staging"
+CHUNK = "ledger_staging_chunk"
 
 #: (column, PostgreSQL type, SQLite type)
 COLUMNS = [
@@ -44,24 +47,42 @@ def is_postgresql():
 
 
 def create():
-    """Create the (empty) staging table for this transaction."""
+    """Create the (empty) staging and chunk tables for this transaction."""
     with connection.cursor() as cursor:
         drop()
         types = [(name, pg if is_postgresql() else sqlite) for name, pg, sqlite in COLUMNS]
         columns = ", ".join(f"{name} {column_type}" for name, column_type in types)
         cursor.execute(f"CREATE TEMPORARY TABLE {TABLE} ({columns})")
+        cursor.execute(f"CREATE TEMPORARY TABLE {CHUNK} ({columns})")
 
 
-def write(records):
-    """Stream ``records`` (tuples in ``COLUMN_NAMES`` order) into the staging table."""
+def write_chunk(records):
+    """Empty the chunk table and fill it with ``records``; refresh its statistics (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {CHUNK}" if is_postgresql() else f"DELETE FROM {CHUNK}")
+    write(records, CHUNK)
+    if is_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {CHUNK}")
+
+
+def keep_chunk():
+    """Add the chunk's rows to the staging table of the whole file."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {TABLE} SELECT * FROM {CHUNK}")
+
+
+def write(records, table=TABLE):
+    """Stream ``records`` (tuples in ``COLUMN_NAMES`` order) into the staging table (or ``table``)."""
+    assert table in (TABLE, CHUNK), table
     with connection.cursor() as cursor:
         if is_postgresql():
-            with cursor.cursor.copy(f"COPY {TABLE} ({', '.join(COLUMN_NAMES)}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMN_NAMES)}) FROM STDIN") as copy:
                 for record in records:
                     copy.write_row(record)
         else:
             placeholders = ", ".join(["%s"] * len(COLUMN_NAMES))
-            sql = f"INSERT INTO {TABLE} ({', '.join(COLUMN_NAMES)}) VALUES ({placeholders})"
+            sql = f"INSERT INTO {table} ({', '.join(COLUMN_NAMES)}) VALUES ({placeholders})"
             records = iter(records)
             while batch := list(islice(records, BATCH)):
                 cursor.executemany(sql, batch)
@@ -108,5 +129,6 @@ def derive(name, columns, select_sql, params):
 def drop():
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        cursor.execute(f"DROP TABLE IF EXISTS {CHUNK}")
         for name in DERIVED:
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
