@@ -182,11 +182,12 @@ def _stage(record, actor, tell):
         record.reference_date = first.reference_date  # the file's, or it is refused
         writer = _ChunkWriter(applying.context_for(record, actor), _covenants(first.reference_date), report)
         records = _records(chain([first], rows), report, resolver)
+        encode = staging.encoder()
         started = time.perf_counter()
-        for chunk in reading.chunks_read_ahead(records, CHUNK_ROWS):
+        for last_row, encoded in reading.chunks_read_ahead(records, CHUNK_ROWS, lambda c: (c[-1][0], encode(c))):
             writer.seconds["waiting_for_rows"] += time.perf_counter() - started
-            writer.write(chunk)
-            tell.update(rows_read=chunk[-1][0], rows_applied=writer.snapshots)
+            writer.write(encoded)
+            tell.update(rows_read=last_row, rows_applied=writer.snapshots)
             started = time.perf_counter()
     return report, writer
 
@@ -216,11 +217,11 @@ class _ChunkWriter:
         self.seconds[name] += now - self.clock
         self.clock = now
 
-    def write(self, chunk):
+    def write(self, encoded):
         self.clock = time.perf_counter()
         if self.report.errors:  # the reader found a problem: the file will be refused, whatever follows
             return
-        staging.write_chunk(chunk)
+        staging.write_chunk(encoded)
         self.lap("stage")
         found, total = applying.uncovered_rows(
             self.context, self.covenants, self.report.max_errors - len(self.uncovered), source=staging.CHUNK

@@ -25,10 +25,16 @@ class _Failed:
         self.error = error
 
 
-def chunks_read_ahead(records, size):
-    """Yield ``records`` in lists of up to ``size``, read by a thread of its own while the caller works on the
-    list before. An exception in the reading is raised here; when the caller stops early (or raises), the
-    thread stops after the chunk it is reading. Messages are translated into the caller's language."""
+#: The first chunk is this part of the others, and each next one twice the one before, up to the full size:
+#: the database waits for the first chunk only as long as it takes to read a small one.
+FIRST_CHUNK_PART = 32
+
+
+def chunks_read_ahead(records, size, prepare=list):
+    """Yield ``records`` in lists of up to ``size`` (the first ones smaller), each made into ``prepare(list)``,
+    read and prepared by a thread of its own while the caller works on the chunk before. An exception in the reading is raised here; when the caller
+    stops early (or raises), the thread stops after the chunk it is reading. Messages are translated into the
+    caller's language."""
     ready = queue.Queue(maxsize=1)  # one chunk ahead: memory holds at most three chunks
     stop = threading.Event()
     language = translation.get_language()
@@ -45,9 +51,11 @@ def chunks_read_ahead(records, size):
     def read():
         try:
             with translation.override(language):
-                while chunk := list(islice(records, size)):
-                    if not hand_over(chunk):
+                rows = max(1, size // FIRST_CHUNK_PART)
+                while chunk := list(islice(records, rows)):
+                    if not hand_over(prepare(chunk)):
                         return
+                    rows = min(size, 2 * rows)
             hand_over(_END)
         except BaseException as error:  # noqa: BLE001 -- handed to the caller's thread, which raises it
             hand_over(_Failed(error))

@@ -9,6 +9,8 @@ transaction and are dropped with it.
 
 # ruff: noqa: S608 -- the table and column names formatted into the SQL are constants of this module.
 
+import csv
+import io
 from itertools import islice
 
 from django.db import connection
@@ -56,36 +58,44 @@ def create():
         cursor.execute(f"CREATE TEMPORARY TABLE {CHUNK} ({columns})")
 
 
-def write_chunk(records):
-    """Empty the chunk table and fill it with ``records``; refresh its statistics (PostgreSQL)."""
+def encoder():
+    """A function that turns a chunk's records (tuples in ``COLUMN_NAMES`` order) into what ``write_chunk``
+    takes, to be called by the thread that reads the file (it touches no connection): on PostgreSQL the bytes
+    of a CSV ``COPY``, so that the import's own thread, which waits on the database, only sends them; on
+    SQLite the records as they are. Every value is quoted, so an empty text stays empty; only a missing
+    birth date (None, written as an empty value) becomes NULL (``FORCE_NULL``)."""
+    if not is_postgresql():
+        return list
+
+    def encode(records):
+        text = io.StringIO()
+        csv.writer(text, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(records)
+        return text.getvalue().encode()
+
+    return encode
+
+
+def write_chunk(encoded):
+    """Empty the chunk table and fill it with one chunk's records, as ``encoder`` made them."""
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {CHUNK}" if is_postgresql() else f"DELETE FROM {CHUNK}")
-    write(records, CHUNK)
-    if is_postgresql():
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {CHUNK}")
+        if is_postgresql():
+            cursor.execute(f"TRUNCATE {CHUNK}")
+            copy_sql = f"COPY {CHUNK} ({', '.join(COLUMN_NAMES)}) FROM STDIN (FORMAT csv, FORCE_NULL (birth_date))"
+            with cursor.cursor.copy(copy_sql) as copy:
+                copy.write(encoded)
+        else:
+            cursor.execute(f"DELETE FROM {CHUNK}")
+            placeholders = ", ".join(["%s"] * len(COLUMN_NAMES))
+            sql = f"INSERT INTO {CHUNK} ({', '.join(COLUMN_NAMES)}) VALUES ({placeholders})"
+            records = iter(encoded)
+            while batch := list(islice(records, BATCH)):
+                cursor.executemany(sql, batch)
 
 
 def keep_chunk():
     """Add the chunk's rows to the staging table of the whole file."""
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {TABLE} SELECT * FROM {CHUNK}")
-
-
-def write(records, table=TABLE):
-    """Stream ``records`` (tuples in ``COLUMN_NAMES`` order) into the staging table (or ``table``)."""
-    assert table in (TABLE, CHUNK), table
-    with connection.cursor() as cursor:
-        if is_postgresql():
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMN_NAMES)}) FROM STDIN") as copy:
-                for record in records:
-                    copy.write_row(record)
-        else:
-            placeholders = ", ".join(["%s"] * len(COLUMN_NAMES))
-            sql = f"INSERT INTO {table} ({', '.join(COLUMN_NAMES)}) VALUES ({placeholders})"
-            records = iter(records)
-            while batch := list(islice(records, BATCH)):
-                cursor.executemany(sql, batch)
 
 
 #: Memory for each sort or hash of the statements that apply a ledger (PostgreSQL's default is 4 MB): a hash
