@@ -127,9 +127,9 @@ class TenancyStatistics:
         return False
 
 
-def upsert_tenancies(context, source=STAGING, statistics=None):
+def upsert_tenancies(context, source=STAGING, statistics=None, rows=None):
     """Create the tenancies the corporation has not sent before; update the details of the others (of the
-    rows in ``source``). Returns how many it created.
+    rows in ``source``; ``rows``, when given, is how many it holds). Returns how many it created.
 
     Optional contact details that a later file leaves empty keep their earlier value. The BSN arrives
     encrypted and hashed (``importing._records``).
@@ -182,6 +182,8 @@ def upsert_tenancies(context, source=STAGING, statistics=None):
         # included, they would be refreshed only after the commit): with "a handful of tenancies" the
         # update, snapshot and rule statements below would join millions of rows by nested loops.
         _execute(f"ANALYZE {TENANCY}", context)
+    if inserted == rows:
+        return inserted  # every row was new (a first file): there is no tenancy of the file's to update
     assignments, changed = updates("s", TENANCY)
     _execute(
         f"""

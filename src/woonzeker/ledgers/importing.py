@@ -184,9 +184,10 @@ def _stage(record, actor, tell):
         records = _records(chain([first], rows), report, resolver)
         encode = staging.encoder()
         started = time.perf_counter()
-        for last_row, encoded in reading.chunks_read_ahead(records, CHUNK_ROWS, lambda c: (c[-1][0], encode(c))):
+        chunks = reading.chunks_read_ahead(records, CHUNK_ROWS, lambda c: (c[-1][0], len(c), encode(c)))
+        for last_row, count, encoded in chunks:
             writer.seconds["waiting_for_rows"] += time.perf_counter() - started
-            writer.write(encoded)
+            writer.write(count, encoded)
             tell.update(rows_read=last_row, rows_applied=writer.snapshots)
             started = time.perf_counter()
     return report, writer
@@ -217,7 +218,8 @@ class _ChunkWriter:
         self.seconds[name] += now - self.clock
         self.clock = now
 
-    def write(self, encoded):
+    def write(self, rows, encoded):
+        """Write one chunk of ``rows`` records, ``encoded`` by ``staging.encoder``."""
         self.clock = time.perf_counter()
         if self.report.errors:  # the reader found a problem: the file will be refused, whatever follows
             return
@@ -233,7 +235,7 @@ class _ChunkWriter:
             return
         applying.record_household_changes(self.context, staging.CHUNK)  # before the upsert: it reads the details
         self.lap("household_history")
-        applying.upsert_tenancies(self.context, staging.CHUNK, self.statistics)
+        applying.upsert_tenancies(self.context, staging.CHUNK, self.statistics, rows)
         self.lap("tenancies")
         faults.fault_point("applying")
         self.snapshots += applying.record_snapshots(self.context, staging.CHUNK)
