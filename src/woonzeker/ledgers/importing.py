@@ -209,7 +209,7 @@ class _ChunkWriter:
         self.report = report
         self.uncovered, self.uncovered_total = [], 0  # of the whole file: (row, postcode, municipality, opens)
         self.snapshots = 0
-        self.statistics = applying.TenancyStatistics()
+        self.tenancies = applying.TenancyChunks()
         self.seconds = defaultdict(float)  # per step, summed over the chunks (the report's "seconds")
         self.clock = time.perf_counter()
 
@@ -235,7 +235,7 @@ class _ChunkWriter:
             return
         applying.record_household_changes(self.context, staging.CHUNK)  # before the upsert: it reads the details
         self.lap("household_history")
-        applying.upsert_tenancies(self.context, staging.CHUNK, self.statistics, rows)
+        applying.upsert_tenancies(self.context, staging.CHUNK, self.tenancies, rows)
         self.lap("tenancies")
         faults.fault_point("applying")
         self.snapshots += applying.record_snapshots(self.context, staging.CHUNK)
