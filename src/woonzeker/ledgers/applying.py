@@ -106,6 +106,44 @@ def uncovered_rows(context, covenants, limit, source=STAGING):
     return found, total
 
 
+#: The tenancy's details a ledger replaces, and those it keeps when the ledger leaves them empty.
+REPLACED = [
+    "tenant_name",
+    "street",
+    "house_number",
+    "house_number_suffix",
+    "postcode",
+    "town",
+    "municipality_id",
+    "monthly_rent",
+]
+KEPT_WHEN_EMPTY_DETAILS = ["phone", "email", "bsn_hash"]
+
+
+def _tenancy_updates(new, old):
+    """SET assignments from the staged row ``new`` onto the stored ``old``, and the condition they change it."""
+    assignments = [f"{c} = {new}.{c}" for c in REPLACED]
+    assignments += [f"{c} = COALESCE(NULLIF({new}.{c}, ''), {old}.{c})" for c in KEPT_WHEN_EMPTY_DETAILS]
+    # The BSN is compared by its hash: its ciphertext differs on every encryption (a random nonce), so the
+    # stored one is kept while the number is the same.
+    assignments.append(f"bsn = CASE WHEN {new}.bsn_hash IN ('', {old}.bsn_hash) THEN {old}.bsn ELSE {new}.bsn END")
+    assignments.append(f"birth_date = COALESCE({new}.birth_date, {old}.birth_date)")
+    changed = " OR ".join(_differs(f"{old}.{c}", f"{new}.{c}") for c in REPLACED + KEPT_WHEN_EMPTY_DETAILS)
+    return ", ".join(assignments), changed
+
+
+def probe_tenancies(context, source):
+    """(known, differing): how many rows of ``source`` have their tenancy already, and how many of those
+    differ from it in a detail ``upsert_tenancies`` writes. One read-only join. The household's details of
+    ``record_household_changes`` are among those details: where none differs, it has nothing to write."""
+    _assignments, changed = _tenancy_updates("s", "t")
+    known, differing = _fetch(
+        f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN {changed} THEN 1 ELSE 0 END), 0) FROM {_staged_tenancy(source)}",
+        context,
+    )[0]
+    return known, differing
+
+
 #: When the tenancy upsert inserted more rows than this, the table's statistics are refreshed before the update.
 ANALYZE_AFTER_ROWS = 10_000
 
@@ -134,10 +172,10 @@ class TenancyChunks:
         return False
 
 
-def upsert_tenancies(context, source=STAGING, chunks=None, rows=None):
+def upsert_tenancies(context, source=STAGING, chunks=None, rows=None, probed=None):
     """Create the tenancies the corporation has not sent before; update the details of the others (of the
-    rows in ``source``; with ``chunks``, a ``TenancyChunks``, ``rows`` is how many it holds). Returns how many
-    it created.
+    rows in ``source``; with ``chunks``, a ``TenancyChunks``, ``rows`` is how many it holds, and ``probed``
+    what ``probe_tenancies`` found, if it was asked). Returns how many it created.
 
     Optional contact details that a later file leaves empty keep their earlier value. The BSN arrives
     encrypted and hashed (``importing._records``).
@@ -151,44 +189,17 @@ def upsert_tenancies(context, source=STAGING, chunks=None, rows=None):
     between (``tenancies.services.register_tenancy``) is skipped by the insert and updated by the update,
     like the others.
 
-    A chunk of a file (``chunks``) may first be probed: one read-only join counts its rows whose tenancy is
-    there, and those whose details differ. Then the insert is left out when every tenancy is there, and the
-    update when none differs and the insert met no tenancy the probe had not counted (a follow-up file that
-    changes no address: its chunks are read once, not three times). A chunk whose every row the insert
-    wrote needs no update either (a first file). ``bench/ledger_import.py`` measures what this saves.
+    A chunk of a file (``chunks``) may first be probed (``probe_tenancies``, when ``chunks.probe``): one
+    read-only join counts its rows whose tenancy is there, and those whose details differ. Then the insert
+    is left out when every tenancy is there, and the update when none differs and the insert met no tenancy
+    the probe had not counted (a follow-up file that changes no address: its chunks are joined to the
+    tenancies once, not twice). A chunk whose every row the insert wrote needs no update either (a first
+    file). ``bench/ledger_import.py`` measures what this saves.
     """
-    replaced = [
-        "tenant_name",
-        "street",
-        "house_number",
-        "house_number_suffix",
-        "postcode",
-        "town",
-        "municipality_id",
-        "monthly_rent",
-    ]
-    kept_when_empty = ["phone", "email", "bsn_hash"]
-    columns = replaced + kept_when_empty + ["bsn", "birth_date"]
-
-    def updates(new, old):
-        """SET assignments from the staged row ``new`` onto the stored ``old``, and the condition they change it."""
-        assignments = [f"{c} = {new}.{c}" for c in replaced]
-        assignments += [f"{c} = COALESCE(NULLIF({new}.{c}, ''), {old}.{c})" for c in kept_when_empty]
-        # The BSN is compared by its hash: its ciphertext differs on every encryption (a random nonce), so the
-        # stored one is kept while the number is the same.
-        assignments.append(f"bsn = CASE WHEN {new}.bsn_hash IN ('', {old}.bsn_hash) THEN {old}.bsn ELSE {new}.bsn END")
-        assignments.append(f"birth_date = COALESCE({new}.birth_date, {old}.birth_date)")
-        changed = " OR ".join(_differs(f"{old}.{c}", f"{new}.{c}") for c in replaced + kept_when_empty)
-        return ", ".join(assignments), changed
-
+    columns = REPLACED + KEPT_WHEN_EMPTY_DETAILS + ["bsn", "birth_date"]
     chunks = chunks or TenancyChunks()
-    known = differing = None
-    if rows is not None and chunks.probe:
-        _assignments, changed = updates("s", "t")
-        known, differing = _fetch(
-            f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN {changed} THEN 1 ELSE 0 END), 0) FROM {_staged_tenancy(source)}",
-            context,
-        )[0]
+    known, differing = probed or (None, None)
+    if probed:
         chunks.probe = known > 0
     inserted = 0
     if known != rows:
@@ -213,7 +224,7 @@ def upsert_tenancies(context, source=STAGING, chunks=None, rows=None):
         return inserted  # every row was new (a first file): there is no tenancy of the file's to update
     if known is not None and not differing and known + inserted == rows:
         return inserted  # no known tenancy differs, and the insert met none the probe had not counted
-    assignments, changed = updates("s", TENANCY)
+    assignments, changed = _tenancy_updates("s", TENANCY)
     _execute(
         f"""
         UPDATE {TENANCY} SET {assignments}

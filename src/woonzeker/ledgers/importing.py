@@ -233,9 +233,12 @@ class _ChunkWriter:
         self.lap("coverage")
         if self.uncovered_total:  # refused once the file is read: only the count goes on
             return
-        applying.record_household_changes(self.context, staging.CHUNK)  # before the upsert: it reads the details
+        probed = applying.probe_tenancies(self.context, staging.CHUNK) if self.tenancies.probe else None
+        self.lap("tenancies")
+        if probed is None or probed[1]:  # where no tenancy differs, no household's details change
+            applying.record_household_changes(self.context, staging.CHUNK)  # before the upsert: it reads them
         self.lap("household_history")
-        applying.upsert_tenancies(self.context, staging.CHUNK, self.tenancies, rows)
+        applying.upsert_tenancies(self.context, staging.CHUNK, self.tenancies, rows, probed)
         self.lap("tenancies")
         faults.fault_point("applying")
         self.snapshots += applying.record_snapshots(self.context, staging.CHUNK)

@@ -31,10 +31,10 @@ FIRST_CHUNK_PART = 32
 
 
 def chunks_read_ahead(records, size, prepare=list):
-    """Yield ``records`` in lists of up to ``size`` (the first ones smaller), each made into ``prepare(list)``,
-    read and prepared by a thread of its own while the caller works on the chunk before. An exception in the reading is raised here; when the caller
-    stops early (or raises), the thread stops after the chunk it is reading. Messages are translated into the
-    caller's language."""
+    """Yield ``records`` in lists of up to ``size`` (the first ones smaller), each made into
+    ``prepare(list)``, read and prepared by a thread of its own while the caller works on the chunk before.
+    An exception in the reading is raised here; when the caller stops early (or raises), the thread stops
+    after the chunk it is reading. Messages are translated into the caller's language."""
     ready = queue.Queue(maxsize=1)  # one chunk ahead: memory holds at most three chunks
     stop = threading.Event()
     language = translation.get_language()
