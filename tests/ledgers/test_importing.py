@@ -141,6 +141,21 @@ def test_tenancy_details_updated_from_the_latest_file(world, tmp_path, today):
     assert (tenancy.monthly_rent, tenancy.postcode) == (Decimal("625.50"), "3312CD")
 
 
+def test_a_known_tenancy_after_new_ones_gets_its_snapshot_and_its_new_details(world, tmp_path, today, monkeypatch):
+    """A chunk after chunks of new tenancies is written as new ones are (with their snapshots, in one statement
+    on PostgreSQL); when one of its tenancies is there after all, that is undone and the chunk written as any."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 1)
+    run(world, ledger(tmp_path, today - timedelta(days=30), [("A", "0", "600,00", "nee", "3311AB")]))
+    rows = [("B", "0"), ("C", "700"), ("A", "0", "625,50", "nee", "3312CD"), ("D", "0")]
+    record = run(world, ledger(tmp_path, today, rows))
+    assert record.status == ImportStatus.IMPORTED, record.report
+    assert (record.rows_read, record.signals_opened) == (4, 1)
+    tenancy = Tenancy.objects.get(contract_number="A")
+    assert (tenancy.monthly_rent, tenancy.postcode) == (Decimal("625.50"), "3312CD")
+    counts = {t.contract_number: t.snapshots.count() for t in Tenancy.objects.all()}
+    assert counts == {"A": 2, "B": 1, "C": 1, "D": 1}
+
+
 def test_invalid_row_changes_nothing_and_reports_every_problem(world, tmp_path, today):
     run(world, ledger(tmp_path, today - timedelta(days=30), [("A", "700")]))
     before = (Case.objects.count(), Tenancy.objects.count(), TenancySnapshot.objects.count())

@@ -10,7 +10,7 @@ it arrives (``importing``); the rules after the whole file is staged and ``stagi
 # ruff: noqa: S608 -- only table names and constants of this module are formatted into the SQL;
 # every value from a file or a user is passed as a query parameter.
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from woonzeker.cases.constants import OPEN_STATES, State
@@ -235,6 +235,41 @@ def upsert_tenancies(context, source=STAGING, chunks=None, rows=None, probed=Non
         context,
     )
     return inserted
+
+
+def create_tenancies_with_snapshots(context, source, rows, chunks):
+    """PostgreSQL, a chunk whose tenancies are all new (a first file): create them and their snapshots in
+    one statement, the snapshots from the ids the insert returns, so that no row is looked up again in the
+    tenancy table (a chunk's join to millions of tenancies reads their index and pages once per row).
+    Returns whether it wrote every row; when a tenancy was there after all, it undoes its work (a
+    savepoint) and returns False, and the chunk is written as any other (``upsert_tenancies``,
+    ``record_snapshots``). ``bench/ledger_import.py`` measures what it saves."""
+    columns = REPLACED + KEPT_WHEN_EMPTY_DETAILS + ["bsn", "birth_date"]
+    savepoint = transaction.savepoint()
+    written = _execute(
+        f"""
+        WITH created AS (
+            INSERT INTO {TENANCY} (corporation_id, contract_number, {", ".join(columns)})
+            SELECT %(corporation)s, s.contract_number, {", ".join(f"s.{c}" for c in columns)} FROM {source} s
+            ON CONFLICT (corporation_id, contract_number) WHERE NOT (contract_number = '') DO NOTHING
+            RETURNING id, contract_number
+        )
+        INSERT INTO {SNAPSHOT} (tenancy_id, ledger_import_id, reference_date, monthly_rent, arrears,
+                                payment_arrangement)
+        SELECT c.id, %(ledger_import)s, %(reference_date)s, s.monthly_rent, s.arrears, s.payment_arrangement
+        FROM created c JOIN {source} s ON s.contract_number = c.contract_number
+        """,
+        context,
+    )
+    if written != rows:
+        transaction.savepoint_rollback(savepoint)
+        chunks.probe = True
+        return False
+    transaction.savepoint_commit(savepoint)
+    chunks.probe = False
+    if chunks.due(written):
+        _execute(f"ANALYZE {TENANCY}", context)  # as ``upsert_tenancies`` does
+    return True
 
 
 #: The household's details whose change by a ledger is a line in an open case's history, as the move

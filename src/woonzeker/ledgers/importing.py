@@ -235,6 +235,15 @@ class _ChunkWriter:
             return
         probed = applying.probe_tenancies(self.context, staging.CHUNK) if self.tenancies.probe else None
         self.lap("tenancies")
+        all_new = probed is None or probed[0] == 0  # known after the probe, or expected after a chunk of new ones
+        if all_new and staging.is_postgresql():
+            if applying.create_tenancies_with_snapshots(self.context, staging.CHUNK, rows, self.tenancies):
+                self.snapshots += rows  # no household history: a new tenancy has no case
+                self.lap("tenancies_and_snapshots")
+                faults.fault_point("applying")
+                self._check_foreign_keys_and_keep()
+                return
+            self.lap("tenancies_and_snapshots")
         if probed is None or probed[1]:  # where no tenancy differs, no household's details change
             applying.record_household_changes(self.context, staging.CHUNK)  # before the upsert: it reads them
         self.lap("household_history")
@@ -243,6 +252,9 @@ class _ChunkWriter:
         faults.fault_point("applying")
         self.snapshots += applying.record_snapshots(self.context, staging.CHUNK)
         self.lap("snapshots")
+        self._check_foreign_keys_and_keep()
+
+    def _check_foreign_keys_and_keep(self):
         applying.check_foreign_keys(self.context)
         self.lap("foreign_keys")
         staging.keep_chunk()
