@@ -14,6 +14,7 @@ from woonzeker.accounts.authorization import MoveRefused
 from woonzeker.cases import services
 from woonzeker.cases.constants import CorporationDecision, State
 from woonzeker.cases.models import Case, CurrentRentCheck
+from woonzeker.ledgers import importing
 from woonzeker.ledgers.importing import import_ledger
 from woonzeker.ledgers.models import ImportChannel, ImportStatus, LedgerImport, TenancySnapshot
 from woonzeker.tenancies.models import Tenancy
@@ -24,6 +25,15 @@ HEADER = ";".join(
     ["peildatum", "contractnummer", "huurder_naam", "straat", "huisnummer", "postcode", "woonplaats", "maandhuur"]
     + ["achterstand", "betalingsregeling"]
 )
+
+
+@pytest.fixture(autouse=True, params=["one chunk", "a chunk a row"])
+def chunks(request, monkeypatch):
+    """Every test imports its files as one chunk, and again with each row a chunk of its own
+    (``importing.CHUNK_ROWS``): written a chunk at a time while the next is read, the import does what it
+    did in one piece, refuses what it refused, with the same report, and leaves nothing of a refused file."""
+    if request.param == "a chunk a row":
+        monkeypatch.setattr(importing, "CHUNK_ROWS", 1)
 
 
 def ledger(tmp_path, day, rows, name=None):
@@ -131,6 +141,21 @@ def test_tenancy_details_updated_from_the_latest_file(world, tmp_path, today):
     assert (tenancy.monthly_rent, tenancy.postcode) == (Decimal("625.50"), "3312CD")
 
 
+def test_a_known_tenancy_after_new_ones_gets_its_snapshot_and_its_new_details(world, tmp_path, today, monkeypatch):
+    """A chunk after chunks of new tenancies is written as new ones are (with their snapshots, in one statement
+    on PostgreSQL); when one of its tenancies is there after all, that is undone and the chunk written as any."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 1)
+    run(world, ledger(tmp_path, today - timedelta(days=30), [("A", "0", "600,00", "nee", "3311AB")]))
+    rows = [("B", "0"), ("C", "700"), ("A", "0", "625,50", "nee", "3312CD"), ("D", "0")]
+    record = run(world, ledger(tmp_path, today, rows))
+    assert record.status == ImportStatus.IMPORTED, record.report
+    assert (record.rows_read, record.signals_opened) == (4, 1)
+    tenancy = Tenancy.objects.get(contract_number="A")
+    assert (tenancy.monthly_rent, tenancy.postcode) == (Decimal("625.50"), "3312CD")
+    counts = {t.contract_number: t.snapshots.count() for t in Tenancy.objects.all()}
+    assert counts == {"A": 2, "B": 1, "C": 1, "D": 1}
+
+
 def test_invalid_row_changes_nothing_and_reports_every_problem(world, tmp_path, today):
     run(world, ledger(tmp_path, today - timedelta(days=30), [("A", "700")]))
     before = (Case.objects.count(), Tenancy.objects.count(), TenancySnapshot.objects.count())
@@ -146,6 +171,20 @@ def test_invalid_row_changes_nothing_and_reports_every_problem(world, tmp_path, 
     problems = {(e["row"], e["column"]) for e in record.report["errors"]}
     assert {(3, "achterstand"), (4, "maandhuur"), (5, "postcode")} <= problems
     assert record.original.read().decode().startswith("peildatum")  # the original is kept
+
+
+def test_a_problem_read_after_chunks_were_written_leaves_nothing_of_them(world, tmp_path, today, monkeypatch):
+    """A chunk is written while the reader is at most two chunks ahead: a problem in the tenth row comes to
+    light after the first rows' tenancies and snapshots were written; they are rolled back with the rest."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 1)
+    run(world, ledger(tmp_path, today - timedelta(days=30), [("A", "700")]))
+    before = (Case.objects.count(), Tenancy.objects.count(), TenancySnapshot.objects.count())
+    rows = [("A", "0")] + [(f"N{n}", "700") for n in range(8)] + [("B", "1.2.3")]
+    record = run(world, ledger(tmp_path, today, rows))
+    assert record.status == ImportStatus.REFUSED
+    assert [(e["row"], e["column"]) for e in record.report["errors"]] == [(11, "achterstand")]
+    assert (Case.objects.count(), Tenancy.objects.count(), TenancySnapshot.objects.count()) == before
+    assert case_of(world, "A").state == State.SIGNAL
 
 
 def test_uncovered_postcode_without_municipality_is_a_row_error(world, tmp_path, today):
@@ -257,12 +296,11 @@ def test_command_refused_file_exits_with_an_error_and_lists_problems(world, tmp_
     assert "row 2" in capsys.readouterr().out
 
 
-def test_the_command_imports_a_file_longer_than_one_progress_batch(world, tmp_path, today):
-    """More rows than the import tells progress after (5,000): the command, importing inside its own
+def test_the_command_imports_a_file_longer_than_one_chunk(world, tmp_path, today, monkeypatch):
+    """More rows than a chunk (the import tells progress after each): the command, importing inside its own
     transaction while the rows stream in (COPY on PostgreSQL), imports them all."""
-    from woonzeker.ledgers.progress import EVERY_ROWS
-
-    rows = EVERY_ROWS + 1000
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 2000)
+    rows = 5000
     path = ledger(tmp_path, today, [(f"P-{n}", "0") for n in range(rows)])
     call_command("import_ledger", str(path), corporation=world.corporation.code, json=True)
     record = LedgerImport.objects.get()

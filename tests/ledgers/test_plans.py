@@ -20,6 +20,7 @@ import pytest
 from django.db import connection
 
 from tests.ledgers.test_importing import ledger, run
+from woonzeker.ledgers import importing
 from woonzeker.ledgers.models import ImportStatus
 
 pytestmark = [
@@ -39,8 +40,9 @@ GROWN_BY_IMPORT = [
     "cases_caseevent",
     "cases_currentrentcheck",
 ]
+#: What a statement grows: every table it inserts into, updates or deletes from (a ``WITH`` may do several).
 GROWN = re.compile(
-    r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|CREATE\s+TEMP(?:ORARY)?\s+TABLE)\s+\"?(\w+)\"?", re.IGNORECASE
+    r"(?:^|\(|\s)(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|CREATE\s+TEMP(?:ORARY)?\s+TABLE)\s+\"?(\w+)\"?", re.IGNORECASE
 )
 EXPLAINABLE = re.compile(r"^\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|CREATE\s+TEMP(?:ORARY)?\s+TABLE\s+\w+\s+AS)\b", re.I)
 
@@ -49,7 +51,7 @@ class Plans:
     """Records the plan of every statement the import runs on the default connection, before it runs."""
 
     def __init__(self):
-        self.plans = []  # (sql, the table it grows, its plan)
+        self.plans = []  # (sql, a table it grows, its plan): a statement growing two tables is here twice
 
     def __call__(self, execute, sql, params, many, context):
         if not many and EXPLAINABLE.match(sql):
@@ -57,8 +59,8 @@ class Plans:
             explain = f"EXPLAIN (FORMAT JSON) {sql}"
             raw.execute(explain) if params is None else raw.execute(explain, params)
             (plan,) = raw.fetchone()[0]
-            grown = GROWN.match(sql)
-            self.plans.append((sql, grown and grown.group(1), plan["Plan"]))
+            for grown in GROWN.findall(sql) or [None]:
+                self.plans.append((sql, grown, plan["Plan"]))
         return execute(sql, params, many, context)
 
     def grown_tables(self):
@@ -94,6 +96,13 @@ def _rescanned_scans(node, grown, rescanned=False):
         inner = node["Node Type"] == "Nested Loop" and relationship == "Inner"
         per_row = relationship == "SubPlan" and not child.get("Subplan Name", "").startswith("hashed")
         yield from _rescanned_scans(child, grown, rescanned or inner or per_row)
+
+
+@pytest.fixture(autouse=True)
+def chunks_of_a_thousand(monkeypatch):
+    """Each file written in a few chunks (``importing.CHUNK_ROWS``), so that every chunk's statements are
+    planned with the tables as the chunks before left them."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 1000)
 
 
 def import_explained(world, path):

@@ -3,13 +3,14 @@
 Each function mirrors a rule written as a plain Python function elsewhere,
 named in its docstring; ``tests/ledgers/test_rules_match.py`` checks that the
 set-based version and the plain rule agree. All of them run inside the
-import's transaction, after ``staging.write`` and ``staging.index``.
+import's transaction: those that take ``source`` once per chunk of the file, from ``staging.CHUNK``, as
+it arrives (``importing``); the rules after the whole file is staged and ``staging.index`` ran.
 """
 
 # ruff: noqa: S608 -- only table names and constants of this module are formatted into the SQL;
 # every value from a file or a user is passed as a query parameter.
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from woonzeker.cases.constants import OPEN_STATES, State
@@ -21,8 +22,6 @@ from woonzeker.ledgers.staging import TABLE as STAGING
 from woonzeker.organisations.models import Municipality
 from woonzeker.tenancies.models import Tenancy
 
-#: When the tenancy upsert inserted more rows than this, the table's statistics are refreshed before the update.
-ANALYZE_AFTER_ROWS = 10_000
 TENANCY = Tenancy._meta.db_table
 MUNICIPALITY = Municipality._meta.db_table
 SNAPSHOT = TenancySnapshot._meta.db_table
@@ -30,11 +29,17 @@ CASE = Case._meta.db_table
 EVENT = CaseEvent._meta.db_table
 RENT_CHECK = CurrentRentCheck._meta.db_table
 OPEN = ", ".join(f"'{state}'" for state in OPEN_STATES)
-# The staged row and its tenancy, joined on the corporation's own reference.
-STAGED_TENANCY = (
-    f"{STAGING} s JOIN {TENANCY} t ON t.corporation_id = %(corporation)s "
-    f"AND t.contract_number = s.contract_number AND NOT (t.contract_number = '')"
-)
+
+
+def _staged_tenancy(source):
+    """The staged row and its tenancy, joined on the corporation's own reference."""
+    return (
+        f"{source} s JOIN {TENANCY} t ON t.corporation_id = %(corporation)s "
+        f"AND t.contract_number = s.contract_number AND NOT (t.contract_number = '')"
+    )
+
+
+STAGED_TENANCY = _staged_tenancy(STAGING)
 # A case of the corporation whose tenancy is in the staged file.
 CASE_IN_FILE = (
     f"{CASE} c JOIN {TENANCY} t ON t.id = c.tenancy_id AND t.corporation_id = %(corporation)s "
@@ -71,14 +76,14 @@ def _covenant_values(covenants):
     )
 
 
-def uncovered_rows(context, covenants, limit):
+def uncovered_rows(context, covenants, limit, source=STAGING):
     """Coverage (``organisations.routing.responsible_team``): the rows whose postcode not exactly one social
     team covers, where that matters: the row would open a signal (the rule of ``open_signals``), or it moves
     the address of a tenancy with an open case. Such a case could never be referred, so the file is refused
     (all or nothing). A tenancy without arrears may live anywhere: its history is kept.
 
     Returns up to ``limit`` of (row number, postcode, municipality name, opens a signal), in row order, and
-    how many there are in all. Run after ``staging.index`` and before ``upsert_tenancies``."""
+    how many there are in all, of the rows in ``source``. Run before ``upsert_tenancies`` of those rows."""
     if not covenants:
         return [], 0
     open_case = f"EXISTS (SELECT 1 FROM {CASE} c WHERE c.tenancy_id = t.id AND c.state IN ({OPEN}))"
@@ -86,7 +91,7 @@ def uncovered_rows(context, covenants, limit):
     # uncovered rows are joined to their tenancy and cases.
     rows = f"""
         SELECT s.row_number, s.postcode, m.name, NOT ({open_case}) AS opens_signal
-        FROM {STAGING} s
+        FROM {source} s
         JOIN {MUNICIPALITY} m ON m.id = s.municipality_id
         LEFT JOIN {TENANCY} t ON t.corporation_id = %(corporation)s AND t.contract_number = s.contract_number
              AND NOT (t.contract_number = '')
@@ -101,8 +106,76 @@ def uncovered_rows(context, covenants, limit):
     return found, total
 
 
-def upsert_tenancies(context):
-    """Create the tenancies the corporation has not sent before; update the details of the others.
+#: The tenancy's details a ledger replaces, and those it keeps when the ledger leaves them empty.
+REPLACED = [
+    "tenant_name",
+    "street",
+    "house_number",
+    "house_number_suffix",
+    "postcode",
+    "town",
+    "municipality_id",
+    "monthly_rent",
+]
+KEPT_WHEN_EMPTY_DETAILS = ["phone", "email", "bsn_hash"]
+
+
+def _tenancy_updates(new, old):
+    """SET assignments from the staged row ``new`` onto the stored ``old``, and the condition they change it."""
+    assignments = [f"{c} = {new}.{c}" for c in REPLACED]
+    assignments += [f"{c} = COALESCE(NULLIF({new}.{c}, ''), {old}.{c})" for c in KEPT_WHEN_EMPTY_DETAILS]
+    # The BSN is compared by its hash: its ciphertext differs on every encryption (a random nonce), so the
+    # stored one is kept while the number is the same.
+    assignments.append(f"bsn = CASE WHEN {new}.bsn_hash IN ('', {old}.bsn_hash) THEN {old}.bsn ELSE {new}.bsn END")
+    assignments.append(f"birth_date = COALESCE({new}.birth_date, {old}.birth_date)")
+    changed = " OR ".join(_differs(f"{old}.{c}", f"{new}.{c}") for c in REPLACED + KEPT_WHEN_EMPTY_DETAILS)
+    return ", ".join(assignments), changed
+
+
+def probe_tenancies(context, source):
+    """(known, differing): how many rows of ``source`` have their tenancy already, and how many of those
+    differ from it in a detail ``upsert_tenancies`` writes. One read-only join. The household's details of
+    ``record_household_changes`` are among those details: where none differs, it has nothing to write."""
+    _assignments, changed = _tenancy_updates("s", "t")
+    known, differing = _fetch(
+        f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN {changed} THEN 1 ELSE 0 END), 0) FROM {_staged_tenancy(source)}",
+        context,
+    )[0]
+    return known, differing
+
+
+#: When the tenancy upsert inserted more rows than this, the table's statistics are refreshed before the update.
+ANALYZE_AFTER_ROWS = 10_000
+
+
+class TenancyChunks:
+    """What ``upsert_tenancies`` keeps from one chunk of a file to the next.
+
+    When to refresh the tenancy table's statistics: when more than ``ANALYZE_AFTER_ROWS`` were inserted since
+    they were last refreshed, and at least as many as had been by then (as far as this file grew the table, it
+    doubled). A handful of ``ANALYZE`` for millions of rows (each samples the whole table), and the planner
+    never counts less than half of the file's rows.
+
+    Whether to count first which of a chunk's tenancies are there and which differ (``probe``): yes for the
+    first chunk and after a chunk that held known tenancies (a follow-up file); not after a chunk of new ones
+    only (a first file), where the count would only confirm that none is there."""
+
+    def __init__(self):
+        self.inserted = self.analyzed_at = 0
+        self.probe = True
+
+    def due(self, inserted):
+        self.inserted += inserted
+        if self.inserted - self.analyzed_at > max(ANALYZE_AFTER_ROWS, self.analyzed_at):
+            self.analyzed_at = self.inserted
+            return True
+        return False
+
+
+def upsert_tenancies(context, source=STAGING, chunks=None, rows=None, probed=None):
+    """Create the tenancies the corporation has not sent before; update the details of the others (of the
+    rows in ``source``; with ``chunks``, a ``TenancyChunks``, ``rows`` is how many it holds, and ``probed``
+    what ``probe_tenancies`` found, if it was asked). Returns how many it created.
 
     Optional contact details that a later file leaves empty keep their earlier value. The BSN arrives
     encrypted and hashed (``importing._records``).
@@ -115,57 +188,88 @@ def upsert_tenancies(context):
     written so far for every row of the file (decision 118). A tenancy registered by someone else in
     between (``tenancies.services.register_tenancy``) is skipped by the insert and updated by the update,
     like the others.
+
+    A chunk of a file (``chunks``) may first be probed (``probe_tenancies``, when ``chunks.probe``): one
+    read-only join counts its rows whose tenancy is there, and those whose details differ. Then the insert
+    is left out when every tenancy is there, and the update when none differs and the insert met no tenancy
+    the probe had not counted (a follow-up file that changes no address: its chunks are joined to the
+    tenancies once, not twice). A chunk whose every row the insert wrote needs no update either (a first
+    file). ``bench/ledger_import.py`` measures what this saves.
     """
-    replaced = [
-        "tenant_name",
-        "street",
-        "house_number",
-        "house_number_suffix",
-        "postcode",
-        "town",
-        "municipality_id",
-        "monthly_rent",
-    ]
-    kept_when_empty = ["phone", "email", "bsn_hash"]
-    columns = replaced + kept_when_empty + ["bsn", "birth_date"]
-
-    def updates(new, old):
-        """SET assignments from the staged row ``new`` onto the stored ``old``, and the condition they change it."""
-        assignments = [f"{c} = {new}.{c}" for c in replaced]
-        assignments += [f"{c} = COALESCE(NULLIF({new}.{c}, ''), {old}.{c})" for c in kept_when_empty]
-        # The BSN is compared by its hash: its ciphertext differs on every encryption (a random nonce), so the
-        # stored one is kept while the number is the same.
-        assignments.append(f"bsn = CASE WHEN {new}.bsn_hash IN ('', {old}.bsn_hash) THEN {old}.bsn ELSE {new}.bsn END")
-        assignments.append(f"birth_date = COALESCE({new}.birth_date, {old}.birth_date)")
-        changed = " OR ".join(_differs(f"{old}.{c}", f"{new}.{c}") for c in replaced + kept_when_empty)
-        return ", ".join(assignments), changed
-
-    # ``WHERE true``: without a WHERE, SQLite would read the ON of ON CONFLICT as a join's.
-    inserted = _execute(
-        f"""
-        INSERT INTO {TENANCY} (corporation_id, contract_number, {", ".join(columns)})
-        SELECT %(corporation)s, s.contract_number, {", ".join(f"s.{c}" for c in columns)} FROM {STAGING} s
-        WHERE true
-        ON CONFLICT (corporation_id, contract_number) WHERE NOT (contract_number = '') DO NOTHING
-        """,
-        context,
-    )
-    if is_postgresql() and inserted > ANALYZE_AFTER_ROWS:
+    columns = REPLACED + KEPT_WHEN_EMPTY_DETAILS + ["bsn", "birth_date"]
+    chunks = chunks or TenancyChunks()
+    known, differing = probed or (None, None)
+    if probed:
+        chunks.probe = known > 0
+    inserted = 0
+    if known != rows:
+        # ``WHERE true``: without a WHERE, SQLite would read the ON of ON CONFLICT as a join's.
+        inserted = _execute(
+            f"""
+            INSERT INTO {TENANCY} (corporation_id, contract_number, {", ".join(columns)})
+            SELECT %(corporation)s, s.contract_number, {", ".join(f"s.{c}" for c in columns)} FROM {source} s
+            WHERE true
+            ON CONFLICT (corporation_id, contract_number) WHERE NOT (contract_number = '') DO NOTHING
+            """,
+            context,
+        )
+    if rows is not None and inserted < rows and known is None:
+        chunks.probe = True  # the chunk held known tenancies: the next one may too
+    if is_postgresql() and chunks.due(inserted):
         # The planner's statistics still describe the table before this file (its own uncommitted rows
         # included, they would be refreshed only after the commit): with "a handful of tenancies" the
         # update, snapshot and rule statements below would join millions of rows by nested loops.
         _execute(f"ANALYZE {TENANCY}", context)
-    assignments, changed = updates("s", TENANCY)
-    updated = _execute(
+    if inserted == rows:
+        return inserted  # every row was new (a first file): there is no tenancy of the file's to update
+    if known is not None and not differing and known + inserted == rows:
+        return inserted  # no known tenancy differs, and the insert met none the probe had not counted
+    assignments, changed = _tenancy_updates("s", TENANCY)
+    _execute(
         f"""
         UPDATE {TENANCY} SET {assignments}
-        FROM {STAGING} s
+        FROM {source} s
         WHERE {TENANCY}.corporation_id = %(corporation)s AND {TENANCY}.contract_number = s.contract_number
           AND NOT ({TENANCY}.contract_number = '') AND ({changed})
         """,
         context,
     )
-    return updated + inserted
+    return inserted
+
+
+def create_tenancies_with_snapshots(context, source, rows, chunks):
+    """PostgreSQL, a chunk whose tenancies are all new (a first file): create them and their snapshots in
+    one statement, the snapshots from the ids the insert returns, so that no row is looked up again in the
+    tenancy table (a chunk's join to millions of tenancies reads their index and pages once per row).
+    Returns whether it wrote every row; when a tenancy was there after all, it undoes its work (a
+    savepoint) and returns False, and the chunk is written as any other (``upsert_tenancies``,
+    ``record_snapshots``). ``bench/ledger_import.py`` measures what it saves."""
+    columns = REPLACED + KEPT_WHEN_EMPTY_DETAILS + ["bsn", "birth_date"]
+    savepoint = transaction.savepoint()
+    written = _execute(
+        f"""
+        WITH created AS (
+            INSERT INTO {TENANCY} (corporation_id, contract_number, {", ".join(columns)})
+            SELECT %(corporation)s, s.contract_number, {", ".join(f"s.{c}" for c in columns)} FROM {source} s
+            ON CONFLICT (corporation_id, contract_number) WHERE NOT (contract_number = '') DO NOTHING
+            RETURNING id, contract_number
+        )
+        INSERT INTO {SNAPSHOT} (tenancy_id, ledger_import_id, reference_date, monthly_rent, arrears,
+                                payment_arrangement)
+        SELECT c.id, %(ledger_import)s, %(reference_date)s, s.monthly_rent, s.arrears, s.payment_arrangement
+        FROM created c JOIN {source} s ON s.contract_number = c.contract_number
+        """,
+        context,
+    )
+    if written != rows:
+        transaction.savepoint_rollback(savepoint)
+        chunks.probe = True
+        return False
+    transaction.savepoint_commit(savepoint)
+    chunks.probe = False
+    if chunks.due(written):
+        _execute(f"ANALYZE {TENANCY}", context)  # as ``upsert_tenancies`` does
+    return True
 
 
 #: The household's details whose change by a ledger is a line in an open case's history, as the move
@@ -190,7 +294,7 @@ def _household_change(name):
     return f"CASE WHEN {differs} THEN {build}('field', '{name}'{values}) END"
 
 
-def record_household_changes(context):
+def record_household_changes(context, source=STAGING):
     """History: each change a ledger makes to the address or contact details of a tenancy with an open case
     is a line in that case's history (``correct_household``, by the importing user), listing every field it
     changes from what to what. One ``INSERT … SELECT``, from the corporation's open cases (its queue index)
@@ -210,24 +314,47 @@ def record_household_changes(context):
         FROM {CASE} c
         JOIN {TENANCY} t ON t.id = c.tenancy_id AND t.corporation_id = %(corporation)s
              AND NOT (t.contract_number = '')
-        JOIN {STAGING} s ON s.contract_number = t.contract_number
+        JOIN {source} s ON s.contract_number = t.contract_number
         WHERE c.corporation_id = %(corporation)s AND c.state IN ({OPEN}) AND ({changed})
         """,
         context,
     )
 
 
-def record_snapshots(context):
-    """History: every snapshot of every tenancy is kept."""
+def record_snapshots(context, source=STAGING):
+    """History: every snapshot of every tenancy is kept (of the rows in ``source``)."""
     return _execute(
         f"""
         INSERT INTO {SNAPSHOT} (tenancy_id, ledger_import_id, reference_date, monthly_rent, arrears,
                                 payment_arrangement)
         SELECT t.id, %(ledger_import)s, %(reference_date)s, s.monthly_rent, s.arrears, s.payment_arrangement
-        FROM {STAGED_TENANCY}
+        FROM {_staged_tenancy(source)}
         """,
         context,
     )
+
+
+def check_foreign_keys(context):
+    """Check now, on PostgreSQL, the foreign keys of the rows written so far that wait for the commit (Django
+    makes them ``DEFERRABLE INITIALLY DEFERRED``; they are checked, and the rows they name locked, once per
+    key per row). Called after each chunk, so that the checks of one chunk run while the next is read
+    (``reading``), not all of them at the commit; they go on waiting for the commit afterwards."""
+    if not is_postgresql():
+        return
+    names = [
+        connection.ops.quote_name(name)
+        for (name,) in _fetch(
+            """
+            SELECT conname FROM pg_constraint
+            WHERE contype = 'f' AND condeferrable AND condeferred
+              AND conrelid = ANY (ARRAY[%(tenancy)s, %(snapshot)s, %(event)s]::regclass[])
+            """,
+            {"tenancy": TENANCY, "snapshot": SNAPSHOT, "event": EVENT},
+        )
+    ]
+    if names:
+        _execute(f"SET CONSTRAINTS {', '.join(names)} IMMEDIATE", context)
+        _execute(f"SET CONSTRAINTS {', '.join(names)} DEFERRED", context)
 
 
 def _events(context, case_ids_sql, action, from_state, to_state, details_sql):

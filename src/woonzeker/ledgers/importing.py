@@ -3,8 +3,11 @@
 All or nothing: the file is read and checked while it streams into a staging
 table inside one transaction; any problem rolls everything back and the
 import is kept as *refused* with a report naming every problem by row, column
-and value. A valid file is then applied with a few set-based statements
-(``applying.py``). The original file is kept with the import either way.
+and value. The rows arrive in chunks, read by a thread of their own
+(``reading.py``) while the import's thread writes the chunk before: its
+tenancies and snapshots, with a few set-based statements (``applying.py``).
+Once the whole file is read and found valid, the rules are applied to it, again
+set-based. The original file is kept with the import either way.
 
 From the upload page and the API an import is queued (``queue_ledger``): the file is stored and the import
 recorded as *queued* in the sender's request, and the task worker runs ``import_stored`` on it
@@ -16,6 +19,7 @@ mid-import leaves nothing of it but that progress; the import runs again from th
 
 import hashlib
 import time
+from collections import defaultdict
 from itertools import chain
 
 from django.conf import settings
@@ -34,7 +38,7 @@ from woonzeker.cases.deadlines import referral_deadline
 from woonzeker.cases.models import Case
 from woonzeker.covenants.selectors import covenant_for
 from woonzeker.formatting import long_date
-from woonzeker.ledgers import applying, progress, staging
+from woonzeker.ledgers import applying, progress, reading, staging
 from woonzeker.ledgers.models import UNFINISHED, ImportStage, ImportStatus, LedgerImport
 from woonzeker.ledgers.municipalities import MunicipalityResolver
 from woonzeker.ledgers.parsing import InvalidValue, LedgerError, ParseReport, parse_ledger
@@ -45,6 +49,10 @@ from woonzeker.organisations.postcodes import display_postcode
 
 #: How many open cases missing from a file the report lists by name (all are counted).
 MISSING_LISTED = 1000
+#: Rows in a chunk: read by one thread while the chunk before is written by the other (``reading.py``). Large
+#: enough that a chunk's few statements and their planning are small beside its rows; small enough that the
+#: three chunks in memory at once (read, waiting, written) stay a fraction of the worker's memory.
+CHUNK_ROWS = 100_000
 
 
 class _Refused(Exception):
@@ -114,23 +122,20 @@ def import_stored(ledger_import_id):
             Organisation.objects.select_for_update().get(pk=corporation.pk)  # one import per corporation at a time
             if LedgerImport.objects.filter(pk=record.pk, status__in=UNFINISHED).count() == 0:
                 return LedgerImport.objects.get(pk=record.pk)  # another worker finished it while we waited
-            report = _stage(corporation, record.original.name, record.filename, tell)
+            report, writer = _stage(record, actor, tell)
             if not report.is_valid:
+                raise _Refused(report)
+            _report_uncovered(writer, report)
+            if report.errors:
                 raise _Refused(report)
             clock = _Clock()
             staging.index()
             clock.lap("index")
-            covenants = _covenants(report.reference_date)
-            _check_coverage(corporation, covenants, report)
-            clock.lap("coverage")
-            if report.errors:
-                raise _Refused(report)
             tell.update(stage=ImportStage.APPLYING, rows_read=report.rows_read)
             # The record is saved once, at the end of applying: an update of its row now would hold a lock
             # that the progress, told on a connection of its own, would wait for.
-            record.reference_date = report.reference_date
             record.status = ImportStatus.IMPORTED
-            _apply(record, actor, report, clock, covenants, tell)
+            _apply(record, writer, report, clock)
         for case in Case.objects.filter(pk__in=record.report["current_rent_breaches"]).select_related("case_director"):
             current_rent_breach(case, f"ledger-{record.pk}")
         refresh_after_commit()  # the signals it opened and resolved move the monitoring figures
@@ -157,28 +162,106 @@ def _store_original(source, filename, started_at):
     return stored_name, digest.hexdigest(), size
 
 
-def _stage(corporation, stored_name, filename, tell):
-    """Parse the stored file straight into the staging table; return the report (complete unless refused)."""
+def _stage(record, actor, tell):
+    """Parse the stored file into the staging table, writing each chunk's tenancies and snapshots as it
+    arrives (``_ChunkWriter``); return the report (complete unless refused) and the writer (None when the file
+    was refused before its rows were written)."""
     report = ParseReport()
     resolver = MunicipalityResolver()
     staging.create()
-    with default_storage.open(stored_name, "rb") as handle:
-        rows = parse_ledger(handle, filename, report)
+    with default_storage.open(record.original.name, "rb") as handle:
+        rows = parse_ledger(handle, record.filename, report)
         first = next(rows, None)
-        if first is not None:
-            # Checked before the rows stream in: no other query may run on the connection during COPY.
-            problem = _date_problem(corporation, first.reference_date)
-            if problem:
-                report.add_error(
-                    LedgerError(row=None, column="peildatum", value=_d(first.reference_date), message=problem)
-                )
-                rows.close()  # a file-level refusal: the other rows do not matter
-                return report
-        staging.write(_records(chain([first] if first else [], rows), report, resolver, tell))
-    return report
+        if first is None:
+            return report, None  # no valid row: the report says why
+        problem = _date_problem(record.corporation, first.reference_date)
+        if problem:
+            report.add_error(LedgerError(row=None, column="peildatum", value=_d(first.reference_date), message=problem))
+            rows.close()  # a file-level refusal: the other rows do not matter
+            return report, None
+        record.reference_date = first.reference_date  # the file's, or it is refused
+        writer = _ChunkWriter(applying.context_for(record, actor), _covenants(first.reference_date), report)
+        records = _records(chain([first], rows), report, resolver)
+        encode = staging.encoder()
+        started = time.perf_counter()
+        chunks = reading.chunks_read_ahead(records, CHUNK_ROWS, lambda c: (c[-1][0], len(c), encode(c)))
+        for last_row, count, encoded in chunks:
+            writer.seconds["waiting_for_rows"] += time.perf_counter() - started
+            writer.write(count, encoded)
+            tell.update(rows_read=last_row, rows_applied=writer.snapshots)
+            started = time.perf_counter()
+    return report, writer
 
 
-def _records(rows, report, resolver, tell):
+class _ChunkWriter:
+    """Writes one chunk of the staged file at a time, in the import's transaction: its rows whose postcode no
+    team covers are found first (``applying.uncovered_rows``, which reads the details as they were), then its
+    lines in the history of open cases, its tenancies and its snapshots are written and their foreign keys
+    checked, and the chunk joins the staging table of the whole file.
+
+    Once the file has a problem (the reader found one, or an uncovered row) it will be refused: the chunks
+    after it are only read, for the report, and what was written is rolled back with the rest. So a refused
+    file leaves the stored data as it was, as before the rows were written a chunk at a time."""
+
+    def __init__(self, context, covenants, report):
+        self.context = context
+        self.covenants = covenants
+        self.report = report
+        self.uncovered, self.uncovered_total = [], 0  # of the whole file: (row, postcode, municipality, opens)
+        self.snapshots = 0
+        self.tenancies = applying.TenancyChunks()
+        self.seconds = defaultdict(float)  # per step, summed over the chunks (the report's "seconds")
+        self.clock = time.perf_counter()
+
+    def lap(self, name):
+        now = time.perf_counter()
+        self.seconds[name] += now - self.clock
+        self.clock = now
+
+    def write(self, rows, encoded):
+        """Write one chunk of ``rows`` records, ``encoded`` by ``staging.encoder``."""
+        self.clock = time.perf_counter()
+        if self.report.errors:  # the reader found a problem: the file will be refused, whatever follows
+            return
+        staging.write_chunk(encoded)
+        self.lap("stage")
+        found, total = applying.uncovered_rows(
+            self.context, self.covenants, self.report.max_errors - len(self.uncovered), source=staging.CHUNK
+        )
+        self.uncovered += found
+        self.uncovered_total += total
+        self.lap("coverage")
+        if self.uncovered_total:  # refused once the file is read: only the count goes on
+            return
+        probed = applying.probe_tenancies(self.context, staging.CHUNK) if self.tenancies.probe else None
+        self.lap("tenancies")
+        all_new = probed is None or probed[0] == 0  # known after the probe, or expected after a chunk of new ones
+        if all_new and staging.is_postgresql():
+            if applying.create_tenancies_with_snapshots(self.context, staging.CHUNK, rows, self.tenancies):
+                self.snapshots += rows  # no household history: a new tenancy has no case
+                self.lap("tenancies_and_snapshots")
+                faults.fault_point("applying")
+                self._check_foreign_keys_and_keep()
+                return
+            self.lap("tenancies_and_snapshots")
+        if probed is None or probed[1]:  # where no tenancy differs, no household's details change
+            applying.record_household_changes(self.context, staging.CHUNK)  # before the upsert: it reads them
+        self.lap("household_history")
+        applying.upsert_tenancies(self.context, staging.CHUNK, self.tenancies, rows, probed)
+        self.lap("tenancies")
+        faults.fault_point("applying")
+        self.snapshots += applying.record_snapshots(self.context, staging.CHUNK)
+        self.lap("snapshots")
+        self._check_foreign_keys_and_keep()
+
+    def _check_foreign_keys_and_keep(self):
+        applying.check_foreign_keys(self.context)
+        self.lap("foreign_keys")
+        staging.keep_chunk()
+        self.lap("stage")
+
+
+def _records(rows, report, resolver):
     """Staging tuples for the valid rows; the municipality of each row is resolved on the way (in memory),
     and its BSN encrypted and hashed, so that only ciphertext and hash reach the database."""
     encrypt, hash_bsn = crypto.encrypter(), crypto.hasher()
@@ -189,8 +272,6 @@ def _records(rows, report, resolver, tell):
          rent, arrears, arrangement, phone, email, bsn, birth_date) = row  # fmt: skip
         if die_halfway and number == 1000:
             faults.fault_point("staging")
-        if number % progress.EVERY_ROWS == 0:
-            tell.update(rows_read=number)
         try:
             municipality_id = resolve(municipality, postcode)
         except InvalidValue as invalid:
@@ -228,11 +309,11 @@ def _date_problem(corporation, reference_date):
     return None
 
 
-def _check_coverage(corporation, covenants, report):
+def _report_uncovered(writer, report):
     """A row whose postcode no social team covers, where a case is made or an open case's address moves there,
-    is an error of the row's postcode (``applying.uncovered_rows``): the file is refused, all or nothing."""
-    context = {"corporation": corporation.pk}
-    found, total = applying.uncovered_rows(context, covenants, report.max_errors)
+    is an error of the row's postcode (``applying.uncovered_rows``, chunk by chunk): the file is refused, all or
+    nothing."""
+    found, total = writer.uncovered, writer.uncovered_total
     for row, postcode, municipality, opens_signal in found:
         values = {"postcode": display_postcode(postcode), "municipality": municipality}
         if opens_signal:
@@ -263,18 +344,12 @@ def _check_coverage(corporation, covenants, report):
         )
 
 
-def _apply(record, actor, report, clock, covenants, tell):
-    context = applying.context_for(record, actor)
-    applying.record_household_changes(context)  # before the upsert: it reads the details as they were
-    clock.lap("household_history")
-    applying.upsert_tenancies(context)
-    clock.lap("tenancies")
-    faults.fault_point("applying")
-    record.rows_read = applying.record_snapshots(context)
-    clock.lap("snapshots")
-    tell.update(rows_applied=record.rows_read)
+def _apply(record, writer, report, clock):
+    """The rules, once the whole file is staged and its tenancies and snapshots are written (``_ChunkWriter``)."""
+    context = writer.context
+    record.rows_read = writer.snapshots
     record.signals_resolved = applying.resolve_signals(context)
-    record.signals_opened = applying.open_signals(context, covenants)
+    record.signals_opened = applying.open_signals(context, writer.covenants)
     breaches = applying.check_current_rent(context)
     missing = applying.open_cases_missing(context)
     clock.lap("rules")
@@ -287,7 +362,12 @@ def _apply(record, actor, report, clock, covenants, tell):
         **_report_base(report),
         "current_rent_breaches": breaches[:MISSING_LISTED],
         "missing": [{"case": case_id, "contract_number": contract} for case_id, contract in missing[:MISSING_LISTED]],
-        "seconds": {"read_and_stage": round((clock.start - record.started_at).total_seconds(), 3), **clock.laps},
+        # Reading and staging includes the chunks' steps, each summed over the chunks, done while reading.
+        "seconds": {
+            "read_and_stage": round((clock.start - record.started_at).total_seconds(), 3),
+            **{name: round(seconds, 3) for name, seconds in writer.seconds.items()},
+            **clock.laps,
+        },
     }
     record.save()
     faults.fault_point("committing")

@@ -15,8 +15,6 @@ from woonzeker.ledgers.models import LedgerImport
 
 logger = logging.getLogger(__name__)
 
-#: Rows between two updates while reading (the staging batch).
-EVERY_ROWS = 5000
 FIELDS = {"status", "stage", "rows_read", "rows_applied"}
 
 

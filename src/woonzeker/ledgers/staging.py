@@ -1,17 +1,22 @@
 """A temporary table that holds one validated ledger while it is applied.
 
-Rows stream in: on PostgreSQL through ``COPY ... FROM STDIN``, on SQLite
-through ``executemany`` in batches, so memory does not grow with the file.
-The table lives inside the import's transaction and is dropped with it.
+Rows arrive a chunk at a time (``importing``): each chunk into a table of its own, ``CHUNK``, on
+PostgreSQL through ``COPY ... FROM STDIN``, on SQLite through ``executemany`` in batches, so memory does
+not grow with the file. The chunk's tenancies and snapshots are written from ``CHUNK``; then it is added to
+``TABLE``, which holds the whole file for the rules that follow. Both tables live inside the import's
+transaction and are dropped with it.
 """
 
 # ruff: noqa: S608 -- the table and column names formatted into the SQL are constants of this module.
 
+import csv
+import io
 from itertools import islice
 
 from django.db import connection
 
 TABLE = "ledger_staging"
+CHUNK = "ledger_staging_chunk"
 
 #: (column, PostgreSQL type, SQLite type)
 COLUMNS = [
@@ -44,27 +49,53 @@ def is_postgresql():
 
 
 def create():
-    """Create the (empty) staging table for this transaction."""
+    """Create the (empty) staging and chunk tables for this transaction."""
     with connection.cursor() as cursor:
         drop()
         types = [(name, pg if is_postgresql() else sqlite) for name, pg, sqlite in COLUMNS]
         columns = ", ".join(f"{name} {column_type}" for name, column_type in types)
         cursor.execute(f"CREATE TEMPORARY TABLE {TABLE} ({columns})")
+        cursor.execute(f"CREATE TEMPORARY TABLE {CHUNK} ({columns})")
 
 
-def write(records):
-    """Stream ``records`` (tuples in ``COLUMN_NAMES`` order) into the staging table."""
+def encoder():
+    """A function that turns a chunk's records (tuples in ``COLUMN_NAMES`` order) into what ``write_chunk``
+    takes, to be called by the thread that reads the file (it touches no connection): on PostgreSQL the bytes
+    of a CSV ``COPY``, so that the import's own thread, which waits on the database, only sends them; on
+    SQLite the records as they are. Every value is quoted, so an empty text stays empty; only a missing
+    birth date (None, written as an empty value) becomes NULL (``FORCE_NULL``)."""
+    if not is_postgresql():
+        return list
+
+    def encode(records):
+        text = io.StringIO()
+        csv.writer(text, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(records)
+        return text.getvalue().encode()
+
+    return encode
+
+
+def write_chunk(encoded):
+    """Empty the chunk table and fill it with one chunk's records, as ``encoder`` made them."""
     with connection.cursor() as cursor:
         if is_postgresql():
-            with cursor.cursor.copy(f"COPY {TABLE} ({', '.join(COLUMN_NAMES)}) FROM STDIN") as copy:
-                for record in records:
-                    copy.write_row(record)
+            cursor.execute(f"TRUNCATE {CHUNK}")
+            copy_sql = f"COPY {CHUNK} ({', '.join(COLUMN_NAMES)}) FROM STDIN (FORMAT csv, FORCE_NULL (birth_date))"
+            with cursor.cursor.copy(copy_sql) as copy:
+                copy.write(encoded)
         else:
+            cursor.execute(f"DELETE FROM {CHUNK}")
             placeholders = ", ".join(["%s"] * len(COLUMN_NAMES))
-            sql = f"INSERT INTO {TABLE} ({', '.join(COLUMN_NAMES)}) VALUES ({placeholders})"
-            records = iter(records)
+            sql = f"INSERT INTO {CHUNK} ({', '.join(COLUMN_NAMES)}) VALUES ({placeholders})"
+            records = iter(encoded)
             while batch := list(islice(records, BATCH)):
                 cursor.executemany(sql, batch)
+
+
+def keep_chunk():
+    """Add the chunk's rows to the staging table of the whole file."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {TABLE} SELECT * FROM {CHUNK}")
 
 
 #: Memory for each sort or hash of the statements that apply a ledger (PostgreSQL's default is 4 MB): a hash
@@ -108,5 +139,6 @@ def derive(name, columns, select_sql, params):
 def drop():
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        cursor.execute(f"DROP TABLE IF EXISTS {CHUNK}")
         for name in DERIVED:
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
