@@ -129,7 +129,13 @@ class Case(models.Model):
             models.Index(fields=["state", "feedback_due_on"]),
             # A party's work queue is ordered on these columns alone (``selectors.queue_page``): holding them,
             # the index answers the order without reading the table (PostgreSQL; SQLite keeps the keys only).
-            models.Index(fields=["corporation", "state"], include=QUEUE_COLUMNS, name="case_corporation_queue"),
+            # A corporation sees a case another party referred only once it was fed back
+            # (``authorization.visible_cases``): the two columns that say so are in its index too.
+            models.Index(
+                fields=["corporation", "state"],
+                include=[*QUEUE_COLUMNS, "source", "feedback_sent_on"],
+                name="case_corporation_visible_queue",
+            ),
             # A team member's own cases come first in the team's queue (``selectors.work_queue``): the
             # assignee and the director are in the index too, or that order would read every open case's row.
             models.Index(
