@@ -6,14 +6,14 @@ from django.utils.translation import gettext as _
 from woonzeker.covenants.models import Covenant
 from woonzeker.formatting import long_date
 
-#: ``Covenant.objects.filter(municipalities=municipality, starts_on__lte=on_date).order_by("-starts_on").first()``,
+#: ``Covenant.objects.filter(municipalities=municipality, starts_on__lte=on_date).order_by("-starts_on", "-id")``,
 #: written out: every new signal and referral asks, and the ORM took twice as long to write it as to run it
 #: (``bench/load.py``, create signal).
 COVENANT_FOR = (
     "SELECT covenant.* FROM covenants_covenant covenant"
     " JOIN covenants_covenant_municipalities served ON served.covenant_id = covenant.id"
     " WHERE served.municipality_id = %s AND covenant.starts_on <= %s"
-    " ORDER BY covenant.starts_on DESC LIMIT 1"
+    " ORDER BY covenant.starts_on DESC, covenant.id DESC LIMIT 1"
 )
 
 

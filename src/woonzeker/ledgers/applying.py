@@ -202,7 +202,7 @@ def upsert_tenancies(context, source=STAGING, chunks=None, rows=None, probed=Non
     if probed:
         chunks.probe = known > 0
     inserted = 0
-    if known != rows:
+    if rows is None or known != rows:  # unprobed, or some tenancy of the chunk is not there yet
         # ``WHERE true``: without a WHERE, SQLite would read the ON of ON CONFLICT as a join's.
         inserted = _execute(
             f"""

@@ -20,6 +20,7 @@ mid-import leaves nothing of it but that progress; the import runs again from th
 import hashlib
 import time
 from collections import defaultdict
+from contextlib import closing
 from itertools import chain
 
 from django.conf import settings
@@ -184,12 +185,14 @@ def _stage(record, actor, tell):
         records = _records(chain([first], rows), report, resolver)
         encode = staging.encoder()
         started = time.perf_counter()
-        chunks = reading.chunks_read_ahead(records, CHUNK_ROWS, lambda c: (c[-1][0], len(c), encode(c)))
-        for last_row, count, encoded in chunks:
-            writer.seconds["waiting_for_rows"] += time.perf_counter() - started
-            writer.write(count, encoded)
-            tell.update(rows_read=last_row, rows_applied=writer.snapshots)
-            started = time.perf_counter()
+        # Closed on the way out, an error included: the reading thread stops before the file closes and the
+        # transaction rolls back, not whenever the exception is let go.
+        with closing(reading.chunks_read_ahead(records, CHUNK_ROWS, lambda c: (c[-1][0], len(c), encode(c)))) as chunks:
+            for last_row, count, encoded in chunks:
+                writer.seconds["waiting_for_rows"] += time.perf_counter() - started
+                writer.write(count, encoded)
+                tell.update(rows_read=last_row, rows_applied=writer.snapshots)
+                started = time.perf_counter()
     return report, writer
 
 

@@ -1,7 +1,10 @@
 """Registering the household a signal or referral is about."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from woonzeker.organisations.models import OrganisationKind
 from woonzeker.tenancies.models import Tenancy
 
 
@@ -11,6 +14,10 @@ def register_tenancy(*, corporation, contract_number="", **details):
 
     A household without a contract number (referred by Veilig Thuis) is always new.
     """
+    if corporation is not None and corporation.kind != OrganisationKind.HOUSING_CORPORATION:
+        raise ValueError(f"{corporation} is no housing corporation: a tenancy's landlord is one")  # a caller's mistake
+    if (details.get("monthly_rent") or 0) < 0:  # the check constraint's condition, without its query
+        raise ValidationError({"monthly_rent": _("An amount cannot be negative here.")})
     tenancy = None
     if corporation is not None and contract_number:
         tenancy = (
@@ -20,9 +27,9 @@ def register_tenancy(*, corporation, contract_number="", **details):
     for name, value in details.items():
         setattr(tenancy, name, value)
     # The field checks of ``full_clean`` without its queries (they cost more than the rest of a new signal): the
-    # corporation and municipality come as loaded rows (the user's organisation, a form's choice); the contract
-    # number was looked up just above, with the unique constraint behind it in the database; and the rent's
-    # check constraint (not negative) stands behind the forms' amount fields, which refuse a negative amount.
+    # corporation (its kind checked above) and municipality come as loaded rows (the user's organisation, a
+    # form's choice); the contract number was looked up just above, with the unique constraint behind it in the
+    # database; and the rent's check constraint (not negative) is checked above in Python.
     tenancy.full_clean(exclude=["corporation", "municipality"], validate_constraints=False)
     tenancy.save()
     return tenancy
