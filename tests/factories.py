@@ -118,3 +118,20 @@ def client_for(user, scopes=None):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
+
+
+def signal_body(world, today, **changes):
+    """The JSON body of ``POST /api/v1/cases/signals/`` for a tenancy in the ``world`` fixture's Dordrecht."""
+    return {
+        "contract_number": "API-2",
+        "tenant_name": "Api Huurder",
+        "street": "Singel",
+        "house_number": "4",
+        "postcode": "3312AB",
+        "town": "Dordrecht",
+        "municipality": world.dordrecht.pk,
+        "monthly_rent": "650.00",
+        "arrears": "700.00",
+        "established_on": today.isoformat(),
+        **changes,
+    }

@@ -7,7 +7,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.factories import client_for
+from tests.factories import client_for, signal_body
 from woonzeker.amounts import AmountError, format_euro, parse_amount
 from woonzeker.api.models import Scope
 from woonzeker.api.views import _form_data
@@ -100,17 +100,7 @@ def test_an_amount_is_shown_in_dutch():
 @pytest.mark.django_db
 def test_the_api_refuses_an_ambiguous_amount_as_the_ledger_does(world, today):
     api = client_for(world.corporation_worker, [Scope.CASES_WRITE])
-    signal = {
-        "contract_number": "API-1",
-        "tenant_name": "Api Huurder",
-        "street": "Singel",
-        "house_number": "4",
-        "postcode": "3312AB",
-        "town": "Dordrecht",
-        "municipality": world.dordrecht.pk,
-        "monthly_rent": "650,00",
-        "established_on": today.isoformat(),
-    }
+    signal = signal_body(world, today, contract_number="API-1", monthly_rent="650,00")
     refused = api.post("/api/v1/cases/signals/", {**signal, "arrears": "1.234"}, format="json")
     assert refused.status_code == 400
     assert [error["field"] for error in refused.json()["errors"]] == ["arrears"]

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tests.factories import UserFactory, client_for, give_consent
+from tests.factories import UserFactory, client_for, give_consent, signal_body
 from woonzeker.accounts.authorization import visible_cases
 from woonzeker.api.models import ApiToken, Scope
 from woonzeker.audit.models import AuditEntry
@@ -162,25 +162,9 @@ def test_a_move_of_another_party_is_forbidden(world, make_case, today):
     assert response.status_code == 403
 
 
-def _signal_body(world, today, **changes):
-    return {
-        "contract_number": "API-2",
-        "tenant_name": "Api Huurder",
-        "street": "Singel",
-        "house_number": "4",
-        "postcode": "3312AB",
-        "town": "Dordrecht",
-        "municipality": world.dordrecht.pk,
-        "monthly_rent": "650.00",
-        "arrears": "700.00",
-        "established_on": today.isoformat(),
-        **changes,
-    }
-
-
 def test_create_a_signal(world, today):
     response = client_for(world.corporation_worker).post(
-        "/api/v1/cases/signals/", _signal_body(world, today, contract_number="API-1"), format="json"
+        "/api/v1/cases/signals/", signal_body(world, today, contract_number="API-1"), format="json"
     )
     assert response.status_code == 201, response.json()
     assert response.json()["state"] == "signal"
@@ -384,7 +368,7 @@ def test_a_token_stops_working_when_its_user_moves_to_another_organisation_or_ro
 
 def test_a_signal_for_a_postcode_no_team_covers_is_a_problem_on_the_postcode(world, today):
     response = client_for(world.corporation_worker).post(
-        "/api/v1/cases/signals/", _signal_body(world, today, postcode="3350AB"), format="json"
+        "/api/v1/cases/signals/", signal_body(world, today, postcode="3350AB"), format="json"
     )
     assert response.status_code == 400
     assert response.json()["errors"] == [
@@ -397,7 +381,7 @@ def test_a_second_signal_names_the_open_case_by_its_address(world, make_case, to
     case = make_case(State.SIGNAL)
     response = client_for(world.corporation_worker).post(
         "/api/v1/cases/signals/",
-        _signal_body(world, today, contract_number=case.tenancy.contract_number),
+        signal_body(world, today, contract_number=case.tenancy.contract_number),
         format="json",
     )
     assert response.status_code == 400
